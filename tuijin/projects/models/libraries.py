@@ -1,0 +1,212 @@
+"""The three project libraries, their entry workflow, gates and the versioned annual plan."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import EntryAction, EntryStatus, LibraryKind, PlanCategory
+
+
+class Library(models.Model):
+    """One library for one period: the five-year reserve (e.g. 2026–2030), a three-year
+    rolling window (2026–2028) or an annual plan (2026)."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=LibraryKind.choices)
+    start_year = models.PositiveSmallIntegerField(_("first year"))
+    end_year = models.PositiveSmallIntegerField(_("last year"))
+    name = models.CharField(_("name"), max_length=60)
+    is_current = models.BooleanField(_("current"), default=True)
+
+    class Meta:
+        verbose_name = _("library")
+        verbose_name_plural = _("libraries")
+        ordering = ["kind", "-start_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "start_year"], name="library_kind_period_unique"),
+            models.CheckConstraint(condition=Q(end_year__gte=models.F("start_year")), name="library_years_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LibraryEntry(models.Model):
+    """A project's place in one library, moving through submit → first review → final review."""
+
+    library = models.ForeignKey(Library, verbose_name=_("library"), on_delete=models.PROTECT, related_name="entries")
+    project = models.ForeignKey(
+        "projects.Project", verbose_name=_("project"), on_delete=models.PROTECT, related_name="library_entries"
+    )
+    status = models.CharField(_("status"), max_length=24, choices=EntryStatus.choices, db_index=True)
+    is_addition = models.BooleanField(
+        _("mid-year addition"), default=False, help_text=_("Added to the annual plan after it was adopted.")
+    )
+    source = models.CharField(
+        _("source"), max_length=40, blank=True, help_text=_("Town, department, investment attraction …")
+    )
+    reason = models.TextField(_("last reason"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    admitted_at = models.DateTimeField(_("admitted"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("library entry")
+        verbose_name_plural = _("library entries")
+        ordering = ["library", "-updated_at"]
+        constraints = [models.UniqueConstraint(fields=["library", "project"], name="entry_once_per_library")]
+
+    def __str__(self) -> str:
+        return f"{self.project} @ {self.library}"
+
+
+class EntryEvent(models.Model):
+    """One step of the entry workflow: who did what, when and why."""
+
+    entry = models.ForeignKey(LibraryEntry, verbose_name=_("entry"), on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=24, choices=EntryAction.choices)
+    from_status = models.CharField(_("from"), max_length=24, choices=EntryStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=24, choices=EntryStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("entry event")
+        verbose_name_plural = _("entry events")
+        ordering = ["at", "pk"]
+
+
+class GateCriterion(models.Model):
+    """What a project must have to enter a library, set by the project office."""
+
+    library_kind = models.CharField(_("library"), max_length=10, choices=LibraryKind.choices)
+    category = models.ForeignKey(
+        "projects.Category",
+        verbose_name=_("category"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        help_text=_("Empty: applies to every category."),
+    )
+    min_total_investment = models.DecimalField(
+        _("minimum total investment (10k yuan)"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    required_fields = models.JSONField(
+        _("required fields"),
+        default=list,
+        blank=True,
+        help_text=_("Project fields that must be filled, e.g. national_code, land_area, content."),
+    )
+    required_nodes = models.ManyToManyField(
+        "projects.NodeType", verbose_name=_("nodes that must be done"), blank=True
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("gate criterion")
+        verbose_name_plural = _("gate criteria")
+        ordering = ["library_kind", "category"]
+
+    def __str__(self) -> str:
+        scope = self.category or _("all categories")
+        return f"{self.get_library_kind_display()} · {scope}"
+
+
+class PlanVersion(models.Model):
+    """A version of one year's annual plan. The start-of-year plan (年初计划) is frozen when
+    adopted; adjustments are made in the working version that follows it (调整计划)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), db_index=True)
+    number = models.PositiveSmallIntegerField(_("version"))
+    label = models.CharField(_("label"), max_length=40)
+    is_frozen = models.BooleanField(_("frozen"), default=False)
+    frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True)
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("frozen by"), on_delete=models.PROTECT, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+        ordering = ["year", "number"]
+        constraints = [models.UniqueConstraint(fields=["year", "number"], name="plan_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.label}"
+
+
+MONTHS = range(1, 13)
+
+
+class PlanEntry(models.Model):
+    """A project's line in one version of the annual plan."""
+
+    version = models.ForeignKey(PlanVersion, verbose_name=_("plan version"), on_delete=models.CASCADE, related_name="entries")
+    library_entry = models.ForeignKey(
+        LibraryEntry, verbose_name=_("library entry"), on_delete=models.PROTECT, related_name="plan_entries"
+    )
+    project = models.ForeignKey(
+        "projects.Project", verbose_name=_("project"), on_delete=models.PROTECT, related_name="plan_entries"
+    )
+    category = models.CharField(_("plan category"), max_length=12, choices=PlanCategory.choices)
+    planned_investment = models.DecimalField(
+        _("annual planned investment (10k yuan)"),
+        max_digits=16,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    opening_cumulative = models.DecimalField(
+        _("completed to last year-end (10k yuan)"),
+        max_digits=16,
+        decimal_places=4,
+        default=Decimal(0),
+        help_text=_("Cumulative investment to the end of last year, frozen by the roll-over."),
+    )
+    progress_target = models.CharField(_("physical-progress target"), max_length=300, blank=True)
+    planned_start_month = models.PositiveSmallIntegerField(
+        _("planned start month"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    planned_completion = models.CharField(
+        _("planned completion (YYYY-MM)"), max_length=7, blank=True, help_text=_("e.g. 2027-06")
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("plan entry")
+        verbose_name_plural = _("plan entries")
+        ordering = ["version", "category", "-planned_investment"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "project"], name="plan_entry_once_per_version"),
+            models.CheckConstraint(condition=Q(planned_investment__gte=0), name="plan_investment_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.version}"
+
+
+class PlanMonth(models.Model):
+    """The planned investment of one month: the monthly split that defines the
+    time-proportional schedule (序时进度)."""
+
+    entry = models.ForeignKey(PlanEntry, verbose_name=_("plan entry"), on_delete=models.CASCADE, related_name="months")
+    month = models.PositiveSmallIntegerField(_("month"), validators=[MinValueValidator(1), MaxValueValidator(12)])
+    amount = models.DecimalField(
+        _("planned (10k yuan)"), max_digits=16, decimal_places=4, validators=[MinValueValidator(Decimal(0))]
+    )
+
+    class Meta:
+        verbose_name = _("planned month")
+        verbose_name_plural = _("planned months")
+        ordering = ["entry", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "month"], name="plan_month_unique"),
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="plan_month_in_year"),
+        ]

@@ -1,0 +1,14 @@
+"""Every periodic job, declared in one place.
+
+`tuijin scheduler` (Celery beat) runs these in production; in the embedded default the
+same work is available as management commands. Times are Asia/Shanghai.
+"""
+
+from celery.schedules import crontab
+
+BEAT_SCHEDULE = {
+    "mark-overdue-nodes": {
+        "task": "tuijin.projects.tasks.mark_overdue_nodes",
+        "schedule": crontab(hour=1, minute=0),
+    },
+}

@@ -1,0 +1,245 @@
+"""Tuijin settings: one complete file, driven by the environment.
+
+Every variable is read through :func:`tuijin.lib.config.env`, which registers it for the
+generated configuration reference (docs/admin/configuration.md) and fails loudly on bad values.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from tuijin.lib.config import env
+
+BASE_DIR = Path(__file__).resolve().parent
+REPO_DIR = BASE_DIR.parent
+TESTING = "pytest" in sys.modules or env("TUIJIN_TESTING", "false", kind="bool", help="Set by the test runner.")
+
+DATA_DIR = Path(
+    env(
+        "TUIJIN_DATA_DIR",
+        str(Path.home() / ".local" / "share" / "tuijin"),
+        help="Directory for the embedded SQLite database, uploaded files and the generated secret key. "
+        "Kept outside the source tree.",
+    )
+).expanduser()
+
+DEBUG = env("TUIJIN_DEBUG", "false", kind="bool", help="Show detailed error pages. Never in production.")
+
+
+def _secret_key() -> str:
+    key = env("TUIJIN_SECRET_KEY", None, help="Django secret key. Required with DATABASE_URL set (production).")
+    if key:
+        return key
+    if TESTING:
+        return "tuijin-tests-only"
+    if DATABASE_URL_SET:
+        raise ImproperlyConfigured(
+            "TUIJIN_SECRET_KEY is not set. A production server (DATABASE_URL given) needs a secret key: "
+            "generate one with `python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+        )
+    # Embedded mode: keep a generated key in the data directory so sessions survive restarts.
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+_database_url = env(
+    "DATABASE_URL",
+    None,
+    help="Database, e.g. postgres://user:pass@host:5432/tuijin. Default: SQLite in TUIJIN_DATA_DIR.",
+)
+DATABASE_URL_SET = bool(_database_url)
+SECRET_KEY = _secret_key()
+
+if _database_url:
+    if not _database_url.startswith(("postgres://", "postgresql://", "sqlite://")):
+        raise ImproperlyConfigured(
+            f"DATABASE_URL={_database_url!r}: expected postgres://user:password@host:port/name or sqlite:///path."
+        )
+    try:
+        _db = dj_database_url.parse(_database_url, conn_max_age=60)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_URL could not be read: {exc}") from None
+else:
+    _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "tuijin.sqlite3")}
+if _db["ENGINE"].endswith("sqlite3"):
+    _db.setdefault("OPTIONS", {})
+    # WAL and a busy timeout let the web process and a command share the file.
+    _db["OPTIONS"].update({"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"})
+    _db["TEST"] = {"NAME": None}
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+ALLOWED_HOSTS = env(
+    "TUIJIN_ALLOWED_HOSTS", "127.0.0.1,localhost", kind="list", help="Host names the server answers to, comma separated."
+)
+CSRF_TRUSTED_ORIGINS = env(
+    "TUIJIN_CSRF_TRUSTED_ORIGINS", "", kind="list", help="Origins (https://host) allowed to POST behind a proxy."
+)
+if env("TUIJIN_BEHIND_TLS_PROXY", "false", kind="bool", help="Trust X-Forwarded-Proto from nginx and use secure cookies."):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_filters",
+    "django_htmx",
+    "auditlog",
+    "axes",
+    # First-party apps, lower layers first (docs/development/architecture.md).
+    "tuijin.core",
+    "tuijin.orgs",
+    "tuijin.projects",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "tuijin.urls"
+WSGI_APPLICATION = "tuijin.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "tuijin.core.context_processors.navigation",
+            ],
+        },
+    }
+]
+
+AUTH_USER_MODEL = "orgs.User"
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+SESSION_COOKIE_AGE = env("TUIJIN_SESSION_SECONDS", "1800", kind="int", help="Idle session timeout in seconds.")
+SESSION_SAVE_EVERY_REQUEST = True
+
+AXES_FAILURE_LIMIT = env("TUIJIN_LOGIN_FAILURES", "5", kind="int", help="Failed logins before an account is locked.")
+AXES_COOLOFF_TIME = 0.5  # hours
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLED = not TESTING
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [("vendor", REPO_DIR / "node_modules")] if (REPO_DIR / "node_modules").exists() else []
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env("TUIJIN_MEDIA_DIR", str(DATA_DIR / "media"), help="Uploaded files (local storage)."))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG or TESTING
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = True
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+
+EMAIL_BACKEND = env(
+    "TUIJIN_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend",
+    help="Django e-mail backend; set to django.core.mail.backends.smtp.EmailBackend with the TUIJIN_EMAIL_* variables.",
+)
+EMAIL_HOST = env("TUIJIN_EMAIL_HOST", "localhost", help="SMTP host.")
+EMAIL_PORT = env("TUIJIN_EMAIL_PORT", "25", kind="int", help="SMTP port.")
+DEFAULT_FROM_EMAIL = env("TUIJIN_EMAIL_FROM", "tuijin@localhost", help="Sender of notices.")
+
+# Background work: Celery with Redis in production; with no broker, tasks run in-process.
+CELERY_BROKER_URL = env("TUIJIN_BROKER_URL", "", help="Celery broker, e.g. redis://127.0.0.1:6379/0. Empty: run tasks in-process.")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TIMEZONE = TIME_ZONE
+from tuijin.schedule import BEAT_SCHEDULE as CELERY_BEAT_SCHEDULE  # noqa: E402
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Tuijin API",
+    "DESCRIPTION": "Major investment projects of a county: libraries, lifecycle, reports, problems, warnings.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+AUDITLOG_INCLUDE_ALL_MODELS = False
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("TUIJIN_LOG_LEVEL", "WARNING", help="Log level of the server.")},
+}
+
+TUIJIN_COUNTY_NAME = env("TUIJIN_COUNTY_NAME", "慈溪市", help="Name of the county running this installation.")
+TUIJIN_COUNTY_CODE = env("TUIJIN_COUNTY_CODE", "330282", help="6-digit administrative division code of the county.")
