@@ -6,3 +6,4 @@ class CoreConfig(AppConfig):
     name = "tuijin.core"
     label = "core"
     verbose_name = _("Core")
+    nav = [(0, "home", _("Overview"), None)]

@@ -1,34 +1,38 @@
-"""Navigation shown on every page, limited to what the user's role may open."""
+"""What every page needs: the county's name and the navigation the user's role may open.
+
+Each app declares its own menu entries as ``nav`` on its AppConfig:
+``nav = [(order, url name, label, roles or None)]``; roles None means every signed-in role.
+"""
 
 from __future__ import annotations
 
+from django.apps import apps
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _
 
 from tuijin.orgs.policy import role_of
 
-#: (url name, label, roles allowed or None for every signed-in role). Apps add their own entries here.
-NAV_ITEMS: list[tuple[str, object, tuple[str, ...] | None]] = [
-    ("home", _("Overview"), None),
-    ("projects:list", _("Projects"), None),
-    ("projects:boards", _("Libraries"), None),
-    ("projects:review_queue", _("Review queue"), ("office",)),
-]
+
+def _entries():
+    for config in apps.get_app_configs():
+        for order, name, label, roles in getattr(config, "nav", ()):
+            yield order, name, label, roles, getattr(config, "nav_group", None)
 
 
 def navigation(request):
+    context = {"county_name": settings.TUIJIN_COUNTY_NAME}
     role = role_of(getattr(request, "user", None))
     if role is None:
-        return {"nav_items": []}
+        return context | {"nav_items": []}
     items = []
     current = getattr(request, "path", "")
-    for name, label, roles in NAV_ITEMS:
+    for _order, name, label, roles, group in sorted(_entries(), key=lambda e: e[0]):
         if roles is not None and role not in roles:
             continue
         try:
             url = reverse(name)
         except NoReverseMatch:
             continue
-        active = current.startswith(url) if url != "/" else current == "/"
-        items.append({"url": url, "label": label, "active": active})
-    return {"nav_items": items, "user_role": role}
+        active = current == url if url == "/" else current.startswith(url)
+        items.append({"url": url, "label": label, "active": active, "group": group})
+    return context | {"nav_items": items, "user_role": role}
