@@ -110,6 +110,15 @@ INSTALLED_APPS = [
     "tuijin.core",
     "tuijin.orgs",
     "tuijin.projects",
+    "tuijin.ledger",
+    "tuijin.reporting",
+    "tuijin.consultation",
+    "tuijin.breakthroughs",
+    "tuijin.race",
+    "tuijin.supervision",
+    "tuijin.clusters",
+    "tuijin.cockpit",
+    "tuijin.opendata",
 ]
 
 MIDDLEWARE = [

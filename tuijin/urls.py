@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.conf.urls.i18n import i18n_patterns  # noqa: F401  (kept for reference: language is a session choice)
 from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
@@ -9,6 +8,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("tuijin.core.urls")),
     path("projects/", include("tuijin.projects.urls")),
+    path("ledger/", include("tuijin.ledger.urls")),
+    path("reporting/", include("tuijin.reporting.urls")),
+    path("consultation/", include("tuijin.consultation.urls")),
+    path("breakthroughs/", include("tuijin.breakthroughs.urls")),
+    path("race/", include("tuijin.race.urls")),
+    path("supervision/", include("tuijin.supervision.urls")),
+    path("clusters/", include("tuijin.clusters.urls")),
+    path("cockpit/", include("tuijin.cockpit.urls")),
+    path("", include("tuijin.opendata.urls")),  # /api/v1/, /api/schema/, /api/docs/, /public/
 ]
 
 if settings.DEBUG or not settings.DATABASE_URL_SET:

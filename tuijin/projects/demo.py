@@ -146,6 +146,7 @@ def load(ctx: DemoContext) -> None:
     owner_user_unit = ctx.users["owner"].unit
     plan_rows = []
     seq = 0
+    names_seen: dict[str, int] = {}
     for i in range(600):
         stage, library_kind, plan_category = rng.choices(profile_choices, profile_weights)[0]
         category_name = rng.choices([c for c, _ in category_weights], [w for _, w in category_weights])[0]
@@ -188,8 +189,10 @@ def load(ctx: DemoContext) -> None:
         if total > 300000:
             level = Level.PROVINCIAL
         name = _name(ctx, town.short_name, category_name, chain and chain.name, owner)
-        if Project.objects.filter(name=name).exists():
-            name = f"{name}（{town.short_name}{seq}号）"
+        used = names_seen.get(name, 0)
+        names_seen[name] = used + 1
+        if used:
+            name = f"{name}（{'二三四五六七八九十'[min(used - 1, 8)]}期）"
         has_code = stage != Stage.IDEA or rng.random() < 0.2
         project = Project(
             code=f"TJ{start_year if start_year <= year else year}-{seq:05d}",
@@ -269,11 +272,15 @@ def _progress_nodes(rng, project: Project, today: dt.date) -> None:
             node.actual_date = actual
             if node.node_type.is_approval:
                 node.document_number = f"慈{node.node_type.name[:2]}〔{actual.year}〕{rng.randint(1, 400)}号"
-        elif node.planned_date and node.planned_date <= today + dt.timedelta(days=60) and rng.random() < 0.5:
-            node.status = NodeStatus.IN_PROGRESS
+        else:
+            if node.due_date and node.due_date < today and rng.random() < 0.85:
+                # most late nodes have been re-planned; the rest stay overdue
+                node.planned_date = node.due_date = today + dt.timedelta(days=rng.randint(10, 150))
+            if node.planned_date and node.planned_date <= today + dt.timedelta(days=60) and rng.random() < 0.5:
+                node.status = NodeStatus.IN_PROGRESS
         node.is_overdue = not node.is_finished and node.due_date is not None and node.due_date < today
         changed.append(node)
-    Node.objects.bulk_update(changed, ["status", "actual_date", "document_number", "is_overdue"])
+    Node.objects.bulk_update(changed, ["status", "actual_date", "document_number", "is_overdue", "planned_date", "due_date"])
     if stage_rank > 0:
         StageChange.objects.create(project=project, from_stage=Stage.IDEA, to_stage=project.stage, by=project.created_by,
                                    reason="演示数据：历史阶段")
@@ -362,7 +369,7 @@ def _plan(ctx, version, library, rows) -> None:
             PlanMonth(entry=entry, month=m, amount=a) for m, a in _seasonal_split(planned, start_month or 1).items() if a
         )
     PlanMonth.objects.bulk_create(months_written)
-    plan_freeze(year=year, by=ctx.users["office"], label="年初计划")
+    plan_freeze(year=year, by=ctx.users["office"])
     # Mid-year adjustment: some plans cut, some raised.
     adjusted = list(PlanEntry.objects.filter(version__year=year, version__is_frozen=False).order_by("pk"))
     for entry in rng.sample(adjusted, min(25, len(adjusted))):

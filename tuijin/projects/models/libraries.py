@@ -126,7 +126,7 @@ class PlanVersion(models.Model):
 
     year = models.PositiveSmallIntegerField(_("year"), db_index=True)
     number = models.PositiveSmallIntegerField(_("version"))
-    label = models.CharField(_("label"), max_length=40)
+    label = models.CharField(_("label"), max_length=40, blank=True)
     is_frozen = models.BooleanField(_("frozen"), default=False)
     frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True)
     frozen_by = models.ForeignKey(
@@ -140,7 +140,16 @@ class PlanVersion(models.Model):
         constraints = [models.UniqueConstraint(fields=["year", "number"], name="plan_version_unique")]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.label}"
+        return f"{self.year} {self.title}"
+
+    @property
+    def title(self) -> str:
+        """The label the office gave, else the standard name in the reader's language."""
+        if self.label:
+            return self.label
+        if not self.is_frozen:
+            return str(_("Working plan") if self.number == 1 else _("Adjusted plan (working)"))
+        return str(_("Start-of-year plan") if self.number == 1 else _("Adjusted plan %(n)s") % {"n": self.number - 1})
 
 
 MONTHS = range(1, 13)

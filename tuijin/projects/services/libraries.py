@@ -324,8 +324,8 @@ def working_version(year: int) -> PlanVersion:
         return version
     last = PlanVersion.objects.filter(year=year).order_by("-number").first()
     if last is None:
-        return PlanVersion.objects.create(year=year, number=1, label=_("Draft plan"))
-    return PlanVersion.objects.create(year=year, number=last.number + 1, label=_("Adjusted plan"))
+        return PlanVersion.objects.create(year=year, number=1)
+    return PlanVersion.objects.create(year=year, number=last.number + 1)
 
 
 def plan_entry_write(*, entry: LibraryEntry, plan: PlanData) -> PlanEntry:
@@ -378,9 +378,9 @@ def plan_freeze(*, year: int, by, label: str = "") -> PlanVersion:
     version.is_frozen = True
     version.frozen_at = timezone.now()
     version.frozen_by = by
-    version.label = label or (_("Start-of-year plan") if version.number == 1 else _("Adjusted plan %(n)s") % {"n": version.number - 1})
+    version.label = label
     version.save()
-    successor = PlanVersion.objects.create(year=year, number=version.number + 1, label=_("Adjusted plan (working)"))
+    successor = PlanVersion.objects.create(year=year, number=version.number + 1)
     entries = list(version.entries.prefetch_related("months"))
     copies = PlanEntry.objects.bulk_create(
         [

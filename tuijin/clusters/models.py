@@ -1,0 +1,1 @@
+"""Rural cluster development."""

@@ -1,0 +1,1 @@
+"""Open API and open data."""
