@@ -20,7 +20,7 @@ class Library(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=LibraryKind.choices)
     start_year = models.PositiveSmallIntegerField(_("first year"))
     end_year = models.PositiveSmallIntegerField(_("last year"))
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(_("name"), max_length=60, blank=True, help_text=_("Leave empty for the standard name."))
     is_current = models.BooleanField(_("current"), default=True)
 
     class Meta:
@@ -33,7 +33,18 @@ class Library(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.title
+
+    @property
+    def title(self) -> str:
+        """The name the office gave, else the standard name in the reader's language."""
+        if self.name:
+            return self.name
+        if self.kind == LibraryKind.RESERVE:
+            return _("%(start)s–%(end)s five-year reserve") % {"start": self.start_year, "end": self.end_year}
+        if self.kind == LibraryKind.ROLLING:
+            return _("%(start)s–%(end)s three-year rolling") % {"start": self.start_year, "end": self.end_year}
+        return _("%(year)s annual plan") % {"year": self.start_year}
 
 
 class LibraryEntry(models.Model):

@@ -35,16 +35,11 @@ def library_for(kind: str, year: int) -> Library:
     """The library of ``kind`` covering ``year``, created on first use."""
     if kind == LibraryKind.RESERVE:
         start, end = reserve_period(year)
-        name = _("%(start)s–%(end)s five-year reserve") % {"start": start, "end": end}
     elif kind == LibraryKind.ROLLING:
         start, end = year, year + 2
-        name = _("%(start)s–%(end)s three-year rolling") % {"start": start, "end": end}
     else:
         start = end = year
-        name = _("%(year)s annual plan") % {"year": year}
-    library, _created = Library.objects.get_or_create(
-        kind=kind, start_year=start, defaults={"end_year": end, "name": name}
-    )
+    library, _created = Library.objects.get_or_create(kind=kind, start_year=start, defaults={"end_year": end})
     return library
 
 
@@ -559,7 +554,7 @@ def _advance_rolling(year: int, by, report: RollReport) -> None:
         entry.save()
         carried.add(entry.project_id)
         report.lines.append(
-            RollLine(entry.project, "window", _("stays in the rolling library, window %(name)s") % {"name": new.name})
+            RollLine(entry.project, "window", _("stays in the rolling library, window %(name)s") % {"name": new.title})
         )
     old_windows.update(is_current=False)
     Library.objects.filter(pk=new.pk).update(is_current=True)
