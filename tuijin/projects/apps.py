@@ -12,6 +12,15 @@ class ProjectsConfig(AppConfig):
         (11, "projects:boards", _("Libraries"), None),
         (12, "projects:review_queue", _("Review queue"), ("office",)),
     ]
+    # The project page's own tabs; other apps add theirs the same way (tuijin.projects.tabs).
+    project_tabs = [
+        (10, "basic", _("Basic facts"), "tuijin.projects.views.tabs.basic"),
+        (20, "plan", _("Plan"), "tuijin.projects.views.tabs.plan"),
+        (30, "nodes", _("Nodes and approvals"), "tuijin.projects.views.tabs.nodes"),
+        (90, "history", _("History"), "tuijin.projects.views.tabs.history"),
+    ]
+    # Panels of the overview page (tuijin.core.views.home): (order, "dotted.path"), render(request) -> str.
+    home_panels = [(10, "tuijin.projects.views.home.panel")]
 
     def ready(self) -> None:
         from . import audit  # noqa: F401  (registers models with the audit log)

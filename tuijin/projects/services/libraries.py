@@ -148,6 +148,23 @@ def even_split(total: Decimal, first_month: int = 1) -> dict[int, Decimal]:
     return split
 
 
+#: Relative weight of each month in a construction year: slow around the Spring Festival,
+#: strong from the second quarter and at year-end.
+SEASONAL_WEIGHTS = {1: 4, 2: 3, 3: 7, 4: 8, 5: 9, 6: 11, 7: 8, 8: 8, 9: 10, 10: 9, 11: 10, 12: 13}
+
+
+def seasonal_split(total: Decimal, first_month: int = 1) -> dict[int, Decimal]:
+    """Spread ``total`` over the months from ``first_month`` to December following the
+    construction season (:data:`SEASONAL_WEIGHTS`), exactly: December takes the rounding."""
+    months = list(range(first_month, 13))
+    weight_sum = sum(SEASONAL_WEIGHTS[m] for m in months)
+    split = {m: (total * SEASONAL_WEIGHTS[m] / weight_sum).quantize(Decimal("0.0001")) for m in months}
+    split[12] += total - sum(split.values(), Decimal(0))
+    if split[12] < 0:
+        return even_split(total, first_month)
+    return split
+
+
 @transaction.atomic
 def entry_submit(
     *, project: Project, library: Library, by, plan: PlanData | None = None, source: str = ""

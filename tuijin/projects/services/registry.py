@@ -8,10 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuijin.lib.errors import PermissionDenied
+from tuijin.lib.errors import PermissionDenied, ServiceError
 from tuijin.orgs import policy
 
-from ..models import Project
+from ..models import Project, ProjectDocument, TaskForceMember
 from .lifecycle import nodes_instantiate
 
 
@@ -57,3 +57,64 @@ def project_soft_delete(*, project: Project, by) -> None:
         raise PermissionDenied(_("Only the project office can delete a project."))
     project.deleted_at = timezone.now()
     project.save(update_fields=["deleted_at", "updated_at"])
+
+
+# ---------------------------------------------------------------- responsibility and documents
+
+
+@transaction.atomic
+def task_force_add(*, project: Project, by, name: str, duty: str, phone: str = "", unit=None) -> TaskForceMember:
+    """Add a member to the project's task force (专班)."""
+    if not policy.can_edit_project(by, project):
+        raise PermissionDenied(_("You may not change the task force of %(project)s.") % {"project": project})
+    if not name.strip() or not duty.strip():
+        raise ServiceError(_("A task force member needs a name and a role."))
+    last = project.task_force.order_by("-order").values_list("order", flat=True).first()
+    return TaskForceMember.objects.create(
+        project=project, name=name.strip(), duty=duty.strip(), phone=phone.strip(), unit=unit,
+        order=(last or 0) + 1,
+    )
+
+
+@transaction.atomic
+def task_force_remove(*, member: TaskForceMember, by) -> None:
+    if not policy.can_edit_project(by, member.project):
+        raise PermissionDenied(_("You may not change the task force of %(project)s.") % {"project": member.project})
+    member.delete()
+
+
+#: Documents a project keeps: office files, scans and photos, never executables.
+DOCUMENT_EXTENSIONS = ("pdf", "ofd", "doc", "docx", "xls", "xlsx", "wps", "jpg", "jpeg", "png", "zip")
+DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+
+
+@transaction.atomic
+def document_add(*, project: Project, by, kind: str, title: str, file) -> ProjectDocument:
+    """Keep a typed document of the project in storage; type and size are limited."""
+    if not policy.can_edit_project(by, project):
+        raise PermissionDenied(_("You may not add documents to %(project)s.") % {"project": project})
+    extension = file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
+    if extension not in DOCUMENT_EXTENSIONS:
+        raise ServiceError(
+            _("Files of type .%(ext)s are not accepted; use one of: %(allowed)s.")
+            % {"ext": extension or "?", "allowed": ", ".join(DOCUMENT_EXTENSIONS)}
+        )
+    if file.size > DOCUMENT_MAX_BYTES:
+        raise ServiceError(
+            _("The file is %(size)s MB; the limit is %(limit)s MB.")
+            % {"size": f"{file.size / 1024 / 1024:.1f}", "limit": DOCUMENT_MAX_BYTES // 1024 // 1024}
+        )
+    document = ProjectDocument(project=project, kind=kind, title=title.strip() or file.name, uploaded_by=by)
+    document.file.save(file.name, file, save=False)
+    document.full_clean()
+    document.save()
+    return document
+
+
+@transaction.atomic
+def document_remove(*, document: ProjectDocument, by) -> None:
+    """Documents are kept (soft delete): approvals and reports may refer to them."""
+    if not policy.can_edit_project(by, document.project):
+        raise PermissionDenied(_("You may not remove documents of %(project)s.") % {"project": document.project})
+    document.deleted_at = timezone.now()
+    document.save(update_fields=["deleted_at"])
