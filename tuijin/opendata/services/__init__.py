@@ -1,0 +1,1 @@
+"""Writes of the open-data app: webhook subscriptions and deliveries, API tokens."""
