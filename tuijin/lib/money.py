@@ -96,3 +96,33 @@ def format_wan(value: Decimal | None, places: int = 2) -> str:
     if value is None:
         return "—"
     return f"{value:,.{places}f}"
+
+
+#: Marks published tables use for "no amount" (a dash, a slash, 无).
+EMPTY_MARKS = frozenset({"", "-", "—", "——", "/", "无", "暂无", "—/—"})
+
+_UNIT_IN_TEXT = re.compile(r"(亿元|万元|亿|万|元)")
+
+
+def unit_in_text(text: str) -> str | None:
+    """The money unit a header or title names ("总投资（亿元）", "单位：万元"), or None.
+
+    Only a unit written in brackets or after 单位 counts, so "万元以上项目" in a title does not.
+    """
+    cleaned = normalise_text(text)
+    for pattern in (r"[(\[]([^()\[\]]*?)[)\]]", r"单位[:：]?(.*)$"):
+        for inner in re.findall(pattern, cleaned):
+            found = _UNIT_IN_TEXT.search(inner)
+            if found:
+                unit = found.group(1)
+                return {"亿": "亿元", "万": "万元"}.get(unit, unit)
+    return None
+
+
+def is_empty_amount(text) -> bool:
+    """True for an empty cell or a mark meaning "no amount" (—, /, 无)."""
+    if text is None:
+        return True
+    if isinstance(text, int | float | Decimal):
+        return False
+    return normalise_text(text) in EMPTY_MARKS

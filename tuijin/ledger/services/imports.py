@@ -1,0 +1,719 @@
+"""Importing a ledger: dry run, per-row report, one transaction, idempotent re-import.
+
+The path is built for 10,000-row files: rows stream from the parser, every row is
+validated in memory against indexes loaded once (units, leaders, categories, existing
+projects, plan entries) with the same rules as :func:`tuijin.projects.services.registry.project_create`
+(the model's field validation, the year order, the town being a town, the national code being
+unique), and the result is written with bulk operations in one transaction. Bulk writes send no
+signals, so the audit log entries (who, when, before, after) are written here, one per project
+created or changed, each pointing at the import (the import event: who, when, which file).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from auditlog.context import disable_auditlog
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tuijin.lib.errors import PermissionDenied
+from tuijin.orgs.choices import OWNER_KINDS, TERRITORIAL_KINDS, Role, UnitKind
+from tuijin.orgs.models import Unit, User
+from tuijin.orgs.policy import role_of
+from tuijin.projects.choices import EntryAction, EntryStatus, LibraryKind, PlanCategory, Stage
+from tuijin.projects.models import (
+    Category,
+    EntryEvent,
+    Library,
+    LibraryEntry,
+    PlanEntry,
+    PlanMonth,
+    PlanVersion,
+    Project,
+)
+from tuijin.projects.models.registry import national_code_validator
+from tuijin.projects.services.libraries import even_split, library_for, reserve_period, working_version
+from tuijin.projects.services.registry import next_project_code
+
+from .. import policy
+from ..choices import ImportStatus, LedgerField, RowOutcome
+from ..layout import Header, LedgerParser, ParsedRow, RowError, TotalCheck, column_letter
+from ..models import LedgerImport, LedgerImportRow
+from ..reading import LedgerFileError, open_sheet, sniff
+from .units import COUNTY, UnitIndex, UnitRef, split_units
+
+Progress = Callable[[str, int, int], None]
+
+#: Project fields an import may set, compared to decide updated/unchanged.
+PROJECT_FIELDS = (
+    "name", "national_code", "content", "total_investment", "start_year", "end_year",
+    "town_id", "owner_id", "department_id", "leader_id", "category_id", "address",
+)
+PLAN_FIELDS = ("category", "planned_investment", "opening_cumulative", "progress_target", "planned_start_month", "planned_completion")
+_FK_FIELDS = ["owner", "town", "department", "leader", "category", "industry_chain", "template", "created_by", "code"]
+
+
+@dataclass
+class ImportOptions:
+    year: int | None = None
+    library: str = ""
+    dry_run: bool = True
+    skip_bad_rows: bool = False
+    create_owners: bool = False
+    mapping: dict[str, str] | None = None
+
+
+@dataclass
+class RowResult:
+    row: int
+    name: str
+    outcome: str = RowOutcome.UNCHANGED
+    project_id: int | None = None
+    errors: list[dict] = field(default_factory=list)
+    approximate: list[str] = field(default_factory=list)
+    changes: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    # what to write
+    project: Project | None = None
+    plan: dict | None = None
+    new_owner: str = ""
+
+
+@dataclass
+class ImportReport:
+    file_name: str = ""
+    file_kind: str = ""
+    file_error: str = ""
+    header: Header | None = None
+    year: int | None = None
+    rows: list[RowResult] = field(default_factory=list)
+    checks: list[TotalCheck] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
+    written: bool = False
+    dry_run: bool = True
+    new_owners: list[str] = field(default_factory=list)
+    parsed_totals: dict[str, Decimal] = field(default_factory=dict)
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for r in self.rows if r.outcome == outcome)
+
+    @property
+    def error_rows(self) -> list[RowResult]:
+        return [r for r in self.rows if r.outcome in (RowOutcome.ERROR, RowOutcome.SKIPPED)]
+
+    @property
+    def failed_checks(self) -> list[TotalCheck]:
+        return [c for c in self.checks if not c.ok]
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_error and not any(r.outcome == RowOutcome.ERROR for r in self.rows)
+
+    def summary(self) -> dict:
+        return {
+            "file": self.file_name,
+            "kind": self.file_kind,
+            "file_error": self.file_error,
+            "year": self.year,
+            "header_rows": [self.header.first_row, self.header.last_row] if self.header else None,
+            "title": self.header.title if self.header else "",
+            "checks": [c.as_dict() for c in self.checks],
+            "notes": self.notes,
+            "skipped": self.skipped,
+            "new_owners": self.new_owners,
+            "parsed_totals": {k: str(v) for k, v in self.parsed_totals.items()},
+            "counts": {o: self.count(o) for o in RowOutcome.values},
+            "written": self.written,
+        }
+
+
+class _Context:
+    """Everything a row is checked against, loaded once per import."""
+
+    def __init__(self, *, by, options: ImportOptions):
+        self.by = by
+        self.options = options
+        self.role = role_of(by) if by is not None else Role.OFFICE
+        self.own_town = by.unit_id if by is not None and self.role == Role.TOWN else None
+        self.units = UnitIndex()
+        self.unit_names = dict(Unit.objects.values_list("pk", "name"))
+        self.leaders: dict[str, int] = {}
+        for pk, full_name, username in User.objects.filter(role=Role.LEADER).values_list("pk", "full_name", "username"):
+            self.leaders.setdefault(full_name or username, pk)
+        self.categories = dict(Category.objects.values_list("name", "pk"))
+        self.default_category = Category.objects.order_by("order", "name").values_list("pk", flat=True).first()
+        alive = Project.objects.filter(deleted_at__isnull=True)
+        self.existing: dict[int, dict] = {row["pk"]: row for row in alive.values("pk", "code", "library", *PROJECT_FIELDS)}
+        self.by_code = {p["national_code"]: pk for pk, p in self.existing.items() if p["national_code"]}
+        self.by_key = {(p["name"], p["town_id"], p["start_year"]): pk for pk, p in self.existing.items()}
+        self.seen: dict[tuple, int] = {}
+        self.seen_codes: dict[str, int] = {}
+        self.new_owners: dict[str, UnitRef] = {}
+        self.library = None
+        self.library_entries: dict[int, LibraryEntry] = {}
+        self.plan_entries: dict[int, PlanEntry] = {}
+        self.version = None
+        if options.library and options.year:
+            start = reserve_period(options.year)[0] if options.library == LibraryKind.RESERVE else options.year
+            self.library = Library.objects.filter(kind=options.library, start_year=start).first()
+            if self.library:
+                self.library_entries = {e.project_id: e for e in LibraryEntry.objects.filter(library=self.library)}
+            if options.library == LibraryKind.ANNUAL:
+                self.version = PlanVersion.objects.filter(year=options.year, is_frozen=False).order_by("-number").first()
+                if self.version:
+                    self.plan_entries = {e.project_id: e for e in PlanEntry.objects.filter(version=self.version)}
+
+
+def ledger_import(
+    *,
+    path: Path,
+    by,
+    options: ImportOptions,
+    original_name: str = "",
+    record: LedgerImport | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Read a ledger file and, unless it is a dry run or has errors, write it in one transaction.
+
+    Rows with errors make the whole import write nothing, unless ``skip_bad_rows``: then
+    the good rows are written and the bad ones reported as skipped.
+    """
+    if by is not None and not policy.can_import(by):
+        raise PermissionDenied(_("Your role cannot import ledgers."))
+    report = ImportReport(file_name=original_name or Path(path).name, dry_run=options.dry_run)
+    progress = progress or (lambda stage, done, total: None)
+    try:
+        report.file_kind = sniff(Path(path), report.file_name)
+        sheet = open_sheet(Path(path), report.file_kind)
+        ctx = _Context(by=by, options=options)
+        parser = LedgerParser(sheet, mapping=options.mapping, year=options.year, categories=list(ctx.categories))
+        report.header = parser.read_header()
+        report.year = options.year or report.header.year
+        if options.library and not options.year:
+            options.year = report.year
+            if options.year is None:
+                raise LedgerFileError(_("Say which plan year the ledger is for (--year): the file does not name it."))
+            ctx = _Context(by=by, options=options)
+        total = max(sheet.size_hint, 1)
+        for parsed in parser.rows():
+            report.rows.append(_resolve(parsed, ctx, report))
+            if len(report.rows) % 250 == 0:
+                progress("read", parser.rows_read, total)
+        progress("read", total, total)
+    except LedgerFileError as exc:
+        report.file_error = str(exc)
+        report.rows = []
+        _finish_record(record, report)
+        return report
+    report.checks = parser.checks
+    report.notes = list(parser.notes)
+    report.skipped = dict(parser.skipped)
+    if sheet.formula_cells:
+        report.notes.append(
+            _("%(n)s cells hold formulas; the values Excel computed and saved were imported.") % {"n": sheet.formula_cells}
+        )
+    for check in report.failed_checks:
+        report.notes.append(_describe_check(check))
+    report.parsed_totals = dict(parser.grand_totals)
+    report.new_owners = sorted(ctx.new_owners)
+    has_errors = any(r.outcome == RowOutcome.ERROR for r in report.rows)
+    if has_errors and options.skip_bad_rows:
+        for r in report.rows:
+            if r.outcome == RowOutcome.ERROR:
+                r.outcome = RowOutcome.SKIPPED
+        has_errors = False
+    if not options.dry_run and not has_errors:
+        _write(report, ctx, record, progress)
+        report.written = True
+    _finish_record(record, report)
+    return report
+
+
+def _describe_check(check: TotalCheck) -> str:
+    measure = _("number of projects") if check.measure == "count" else str(LedgerField(check.measure).label)
+    return _(
+        "Row %(row)s (%(label)s) states %(measure)s %(claimed)s, but its rows add up to %(parsed)s."
+    ) % {"row": check.row, "label": check.label, "measure": measure, "claimed": _fmt(check.claimed), "parsed": _fmt(check.parsed)}
+
+
+def _fmt(value: Decimal) -> str:
+    text = f"{value:,.4f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+# ---------------------------------------------------------------- one row
+
+
+def _unit_error(parsed: ParsedRow, header: Header, fld: str, text: str, reason: str) -> None:
+    col = header.column_of.get(fld)
+    parsed.errors.append(
+        RowError(parsed.row, column_letter(col) if col is not None else "", header.labels.get(col, "") if col is not None else "", text, reason)
+    )
+
+
+def _resolve(parsed: ParsedRow, ctx: _Context, report: ImportReport) -> RowResult:
+    header = report.header
+    values = parsed.values
+    result = RowResult(row=parsed.row, name=str(values.get(LedgerField.NAME, "")), approximate=list(parsed.approximate))
+    result.notes.extend(parsed.notes)
+    desired: dict[str, object] = {}
+    explicit: set[str] = set()  # fields the file states (others are left as stored)
+
+    def put(name, value):
+        desired[name] = value
+        explicit.add(name)
+
+    if values.get(LedgerField.NAME):
+        put("name", values[LedgerField.NAME])
+    code = str(values.get(LedgerField.NATIONAL_CODE, "") or "").strip()
+    if code:
+        try:
+            national_code_validator(code)
+            put("national_code", code)
+        except ValidationError as exc:
+            parsed.error(LedgerField.NATIONAL_CODE, " ".join(exc.messages), header)
+    if values.get(LedgerField.CONTENT):
+        put("content", values[LedgerField.CONTENT])
+    if values.get(LedgerField.ADDRESS):
+        put("address", values[LedgerField.ADDRESS])
+    if LedgerField.TOTAL in values:
+        put("total_investment", values[LedgerField.TOTAL])
+    years = values.get("years")
+    if years is not None:
+        put("start_year", years.start)
+        put("end_year", years.end)
+    for fld, attr in ((LedgerField.START_YEAR, "start_year"), (LedgerField.END_YEAR, "end_year")):
+        if fld in values:
+            put(attr, values[fld])
+    if "start_year" not in desired and not any(e.column == _col(header, LedgerField.YEARS) for e in parsed.errors):
+        parsed.error(LedgerField.YEARS if LedgerField.YEARS in header.column_of else LedgerField.START_YEAR,
+                     _("the construction period (start and end year) is empty"), header)
+    if desired.get("end_year") and desired.get("start_year") and desired["end_year"] < desired["start_year"]:
+        parsed.error(LedgerField.YEARS, _("the end year comes before the start year"), header)
+
+    # units: 属地, 责任单位 (may name a town, a department or the owner), 业主单位
+    town: object = None
+    town_given = False
+    owner: UnitRef | None = None
+    department: UnitRef | None = None
+    if values.get(LedgerField.TOWN):
+        town_given = True
+        found = ctx.units.find(str(values[LedgerField.TOWN]))
+        if found is COUNTY:
+            town = None
+        elif found is None:
+            _unit_error(parsed, header, LedgerField.TOWN, str(values[LedgerField.TOWN]),
+                        _("%(name)s is not a street, town or functional area of the county") % {"name": values[LedgerField.TOWN]})
+        elif found.kind not in TERRITORIAL_KINDS:
+            _unit_error(parsed, header, LedgerField.TOWN, str(values[LedgerField.TOWN]),
+                        _("%(name)s is not a street, town or functional area") % {"name": found.name})
+        else:
+            town = found
+    if values.get(LedgerField.RESPONSIBLE):
+        for part in split_units(str(values[LedgerField.RESPONSIBLE])):
+            found = ctx.units.find(part)
+            if found is COUNTY:
+                if not town_given:
+                    town_given, town = True, None
+            elif found is None:
+                _unit_error(parsed, header, LedgerField.RESPONSIBLE, part,
+                            _("the county has no unit named %(name)s; add it (or an alias) under units, or correct the cell") % {"name": part})
+            elif found.kind in TERRITORIAL_KINDS:
+                if not town_given:
+                    town_given, town = True, found
+            elif found.kind == UnitKind.DEPARTMENT:
+                department = department or found
+            elif owner is None and not values.get(LedgerField.OWNER):
+                owner = found
+    if values.get(LedgerField.OWNER):
+        text = str(values[LedgerField.OWNER])
+        found = ctx.units.find(text)
+        if found is None and ctx.options.create_owners:
+            found = ctx.new_owners.get(text) or UnitRef(0, text, UnitKind.ENTERPRISE)
+            ctx.new_owners[text] = found
+            result.new_owner = text
+            result.notes.append(_("owner %(name)s will be created as an enterprise") % {"name": text})
+        if found is None:
+            _unit_error(parsed, header, LedgerField.OWNER, text,
+                        _("the county has no unit named %(name)s; tick \"create unknown owners\" (--create-owners) or add it first") % {"name": text})
+        elif found is COUNTY or found.kind not in OWNER_KINDS:
+            _unit_error(parsed, header, LedgerField.OWNER, text, _("%(name)s cannot own a project") % {"name": text})
+        else:
+            owner = found
+    if town_given:
+        put("town_id", town.pk if isinstance(town, UnitRef) else None)
+    if owner is not None:
+        put("owner_id", owner.pk or None)
+    if department is not None:
+        put("department_id", department.pk)
+    if values.get(LedgerField.LEADER):
+        text = str(values[LedgerField.LEADER])
+        name = text.split("(")[0].split("（")[0].strip()
+        if name in ctx.leaders:
+            put("leader_id", ctx.leaders[name])
+        else:
+            result.notes.append(_("linked leader %(name)s is not a user of Tuijin; not linked") % {"name": text})
+    if parsed.category:
+        pk = ctx.categories.get(parsed.category) or next(
+            (pk for name, pk in ctx.categories.items() if name in parsed.category), None
+        )
+        if pk is None:
+            _unit_error(parsed, header, LedgerField.CATEGORY, parsed.category,
+                        _("not a project category (%(known)s)") % {"known": "、".join(ctx.categories)})
+        else:
+            put("category_id", pk)
+
+    # the town officer imports its own town only
+    if ctx.own_town is not None and town_given and (not isinstance(town, UnitRef) or town.pk != ctx.own_town):
+        where = town.name if isinstance(town, UnitRef) else _("county level")
+        parsed.errors.append(RowError(parsed.row, "", "", where, _(
+            "the project lies in %(where)s; a town officer imports only the projects of %(own)s"
+        ) % {"where": where, "own": ctx.unit_names.get(ctx.own_town, "")}))
+
+    # match an existing project
+    match = None
+    if code and code in ctx.by_code:
+        match = ctx.by_code[code]
+    elif "start_year" in desired and "name" in desired:
+        key_town = desired.get("town_id", ctx.own_town if ctx.own_town else None)
+        match = ctx.by_key.get((desired["name"], key_town, desired["start_year"]))
+        if match and code and ctx.existing[match]["national_code"] and ctx.existing[match]["national_code"] != code:
+            parsed.error(LedgerField.NATIONAL_CODE, _("%(name)s (same town and start year) has the code %(code)s") % {
+                "name": desired["name"], "code": ctx.existing[match]["national_code"]}, header)
+    key = (desired.get("name"), desired.get("town_id"), desired.get("start_year"))
+    if match is None and key in ctx.seen or match is not None and ("pk", match) in ctx.seen:
+        first = ctx.seen.get(key) or ctx.seen.get(("pk", match))
+        parsed.errors.append(RowError(parsed.row, "", "", result.name, _("the same project as row %(row)s") % {"row": first}))
+    else:
+        ctx.seen[("pk", match) if match else key] = parsed.row
+    if code:
+        if code in ctx.seen_codes:
+            parsed.error(LedgerField.NATIONAL_CODE, _("the same code as row %(row)s") % {"row": ctx.seen_codes[code]}, header)
+        ctx.seen_codes[code] = parsed.row
+    if match is not None and ctx.own_town is not None and ctx.existing[match]["town_id"] != ctx.own_town:
+        parsed.errors.append(RowError(parsed.row, "", "", result.name, _("the stored project is not in your town")))
+
+    if match is None:
+        if "owner_id" not in desired and not result.new_owner and not any(e.header and e.column == _col(header, LedgerField.OWNER) for e in parsed.errors):
+            parsed.error(LedgerField.OWNER if LedgerField.OWNER in header.column_of else LedgerField.RESPONSIBLE,
+                         _("the owner (业主单位) is empty"), header)
+        if "category_id" not in desired:
+            desired["category_id"] = ctx.default_category
+            result.notes.append(_("no category given; registered under %(name)s") % {
+                "name": next((n for n, pk in ctx.categories.items() if pk == ctx.default_category), "")})
+        if ctx.own_town is not None and "town_id" not in desired:
+            desired["town_id"] = ctx.own_town
+
+    # the annual plan
+    plan = None
+    if ctx.options.library == LibraryKind.ANNUAL:
+        plan = _plan_values(parsed, desired, ctx, header, result)
+
+    if parsed.errors:
+        result.outcome = RowOutcome.ERROR
+        result.errors = [e.as_dict() for e in parsed.errors]
+        return result
+
+    if match is None:
+        owner_kind = owner.kind if owner else UnitKind.ENTERPRISE
+        fields = dict(desired.items())
+        project = Project(
+            nature="enterprise" if owner_kind == UnitKind.ENTERPRISE else "government",
+            stage=_stage_for(plan),
+            created_by=ctx.by,
+            **fields,
+        )
+        try:
+            project.clean_fields(exclude=_FK_FIELDS)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                result.errors.append(RowError(parsed.row, "", str(Project._meta.get_field(name).verbose_name), str(getattr(project, name, "")), " ".join(messages)).as_dict())
+            result.outcome = RowOutcome.ERROR
+            return result
+        result.project = project
+        result.outcome = RowOutcome.CREATED
+        result.changes = {k: ["", _show(v, ctx)] for k, v in fields.items() if v not in (None, "")}
+        if ctx.options.library:
+            result.changes["library"] = ["", ctx.options.library]
+    else:
+        before = ctx.existing[match]
+        result.project_id = match
+        changes = {k: [_show(before[k], ctx), _show(v, ctx)] for k, v in desired.items() if k in explicit and before[k] != v}
+        result.changes = changes
+        if changes:
+            project = Project(pk=match, **{k: before[k] for k in PROJECT_FIELDS})
+            for k in changes:
+                setattr(project, k, desired[k])
+            try:
+                project.clean_fields(exclude=[f.name for f in Project._meta.fields if f.attname not in changes or f.name in _FK_FIELDS])
+            except ValidationError as exc:
+                result.errors = [RowError(parsed.row, "", k, "", " ".join(m)).as_dict() for k, m in exc.message_dict.items()]
+                result.outcome = RowOutcome.ERROR
+                return result
+            result.project = project
+        if ctx.options.library and match not in ctx.library_entries:
+            result.changes["library"] = [before["library"], ctx.options.library]
+    if plan is not None:
+        existing = ctx.plan_entries.get(match) if match else None
+        plan_changes = {}
+        for name in PLAN_FIELDS:
+            if name not in plan["explicit"]:
+                continue
+            old = getattr(existing, name) if existing else None
+            if old != plan[name]:
+                plan_changes[f"plan.{name}"] = ["" if old is None else str(old), str(plan[name])]
+        if existing is None or plan_changes:
+            result.plan = plan
+            result.changes.update(plan_changes)
+    if match is not None:
+        result.outcome = RowOutcome.UPDATED if result.changes else RowOutcome.UNCHANGED
+    if result.approximate:
+        result.notes.append(_("approximate values imported as stated: %(fields)s") % {
+            "fields": "、".join(str(LedgerField(f).label) for f in result.approximate)})
+    return result
+
+
+def _col(header: Header, fld: str) -> str:
+    col = header.column_of.get(fld)
+    return column_letter(col) if col is not None else ""
+
+
+def _show(value, ctx: _Context) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return (f"{value:.4f}".rstrip("0").rstrip(".")) or "0"
+    return str(value)
+
+
+def _stage_for(plan: dict | None) -> str:
+    if plan is None:
+        return Stage.IDEA
+    if plan["category"] in (PlanCategory.CONTINUING, PlanCategory.COMPLETING):
+        return Stage.CONSTRUCTION
+    return Stage.PREPARATION
+
+
+def _plan_values(parsed: ParsedRow, desired: dict, ctx: _Context, header: Header, result: RowResult) -> dict:
+    year = ctx.options.year
+    values = parsed.values
+    explicit = {"category"}
+    category = parsed.plan_category
+    if not category:
+        start, end = desired.get("start_year"), desired.get("end_year")
+        if start is None:
+            category = PlanCategory.PREPARATION
+        elif start == year:
+            category = PlanCategory.NEW
+        elif start > year:
+            category = PlanCategory.PREPARATION
+        elif end is not None and end <= year:
+            category = PlanCategory.COMPLETING
+        else:
+            category = PlanCategory.CONTINUING
+        result.notes.append(_("plan category not stated; taken as %(category)s from the construction period") % {
+            "category": PlanCategory(category).label})
+    plan = {"category": category, "planned_investment": Decimal(0), "opening_cumulative": Decimal(0),
+            "progress_target": "", "planned_start_month": None, "planned_completion": ""}
+    if LedgerField.PLANNED in values:
+        plan["planned_investment"] = values[LedgerField.PLANNED]
+        explicit.add("planned_investment")
+    if LedgerField.OPENING in values:
+        plan["opening_cumulative"] = values[LedgerField.OPENING]
+        explicit.add("opening_cumulative")
+    if values.get(LedgerField.PROGRESS_TARGET):
+        plan["progress_target"] = str(values[LedgerField.PROGRESS_TARGET])[:300]
+        explicit.add("progress_target")
+    years = values.get("years")
+    if years is not None:
+        if years.start_month and years.start == year:
+            plan["planned_start_month"] = years.start_month
+            explicit.add("planned_start_month")
+        if years.end_month:
+            plan["planned_completion"] = f"{years.end}-{years.end_month:02d}"
+            explicit.add("planned_completion")
+    plan["explicit"] = explicit
+    return plan
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _write(report: ImportReport, ctx: _Context, record: LedgerImport | None, progress: Progress) -> None:
+    now = timezone.now()
+    rows = [r for r in report.rows if r.outcome in (RowOutcome.CREATED, RowOutcome.UPDATED)]
+    with transaction.atomic(), disable_auditlog():
+        # 1. owners the user allowed to be created
+        if ctx.new_owners:
+            made = Unit.objects.bulk_create(
+                [Unit(name=name[:100], kind=UnitKind.ENTERPRISE) for name in sorted(ctx.new_owners)]
+            )
+            by_name = {u.name: u.pk for u in made}
+            for r in rows:
+                if r.new_owner and r.project is not None and r.project.pk is None:
+                    r.project.owner_id = by_name[r.new_owner[:100]]
+        # 2. projects
+        created = [r for r in rows if r.outcome == RowOutcome.CREATED]
+        if created:
+            first = next_project_code(timezone.localdate().year)
+            prefix, number = first.rsplit("-", 1)
+            for offset, r in enumerate(created):
+                r.project.code = f"{prefix}-{int(number) + offset:05d}"
+                r.project.library = ctx.options.library or ""
+            Project.objects.bulk_create([r.project for r in created], batch_size=1000)
+            for r in created:
+                r.project_id = r.project.pk
+        progress("write", 1, 4)
+        changed = [r for r in rows if r.outcome == RowOutcome.UPDATED and r.project is not None]
+        if changed:
+            names = sorted({k for r in changed for k in r.changes if k in PROJECT_FIELDS})
+            for r in changed:
+                r.project.updated_at = now
+            objs = [r.project for r in changed]
+            Project.objects.bulk_update(objs, [n.removesuffix("_id") if n.endswith("_id") else n for n in names] + ["updated_at"], batch_size=1000)
+        # 3. libraries and the annual plan
+        if ctx.options.library:
+            _write_library(report, ctx, rows, now)
+        progress("write", 2, 4)
+        # 4. the history: one audit entry per project, pointing at this import
+        _write_history(rows, ctx, record, report)
+        progress("write", 3, 4)
+
+
+def _write_library(report: ImportReport, ctx: _Context, rows: list[RowResult], now) -> None:
+    library = library_for(ctx.options.library, ctx.options.year)
+    have = {e.project_id: e for e in LibraryEntry.objects.filter(library=library)}
+    new_entries = [
+        LibraryEntry(library=library, project_id=r.project_id, status=EntryStatus.ADMITTED, source=_("ledger import"),
+                     submitted_at=now, admitted_at=now)
+        for r in rows if r.project_id not in have
+    ]
+    LibraryEntry.objects.bulk_create(new_entries, batch_size=1000)
+    for entry in new_entries:
+        have[entry.project_id] = entry
+    EntryEvent.objects.bulk_create(
+        [EntryEvent(entry=e, action=EntryAction.FINAL_REVIEW, to_status=EntryStatus.ADMITTED, by=ctx.by,
+                    reason=_("admitted by ledger import: %(file)s") % {"file": report.file_name}) for e in new_entries],
+        batch_size=1000,
+    )
+    # Project.library: the highest library the project is admitted to.
+    rank = LibraryKind.rank(ctx.options.library)
+    raise_ids = []
+    for r in rows:
+        current = ctx.existing.get(r.project_id, {}).get("library", "")
+        if not current or LibraryKind.rank(current) < rank:
+            raise_ids.append(r.project_id)
+    Project.objects.filter(pk__in=raise_ids).update(library=ctx.options.library)
+    if ctx.options.library != LibraryKind.ANNUAL:
+        return
+    version = working_version(ctx.options.year)
+    existing = {e.project_id: e for e in PlanEntry.objects.filter(version=version)}
+    to_create, to_update, resplit = [], [], []
+    for r in rows:
+        if r.plan is None:
+            continue
+        plan = {k: v for k, v in r.plan.items() if k != "explicit"}
+        entry = existing.get(r.project_id)
+        if entry is None:
+            entry = PlanEntry(version=version, library_entry=have[r.project_id], project_id=r.project_id, **plan)
+            to_create.append(entry)
+            resplit.append(entry)
+        else:
+            if "planned_investment" in r.plan["explicit"] and entry.planned_investment != plan["planned_investment"]:
+                resplit.append(entry)
+            for name in r.plan["explicit"]:
+                setattr(entry, name, plan[name])
+            to_update.append(entry)
+    PlanEntry.objects.bulk_create(to_create, batch_size=1000)
+    if to_update:
+        PlanEntry.objects.bulk_update(to_update, list(PLAN_FIELDS), batch_size=1000)
+    PlanMonth.objects.filter(entry__in=[e for e in resplit if e in to_update]).delete()
+    PlanMonth.objects.bulk_create(
+        [
+            PlanMonth(entry=e, month=m, amount=a)
+            for e in resplit
+            for m, a in even_split(e.planned_investment, e.planned_start_month or 1).items()
+            if a
+        ],
+        batch_size=2000,
+    )
+
+
+def _write_history(rows: list[RowResult], ctx: _Context, record: LedgerImport | None, report: ImportReport) -> None:
+    content_type = ContentType.objects.get_for_model(Project)
+    extra = {"ledger_import": record.pk if record else None, "file": report.file_name}
+    entries = []
+    for r in rows:
+        if r.project_id is None:
+            continue
+        entries.append(
+            LogEntry(
+                content_type=content_type,
+                object_pk=str(r.project_id),
+                object_id=r.project_id,
+                object_repr=r.name[:200],
+                action=LogEntry.Action.CREATE if r.outcome == RowOutcome.CREATED else LogEntry.Action.UPDATE,
+                changes=r.changes,
+                changes_text=_("ledger import: %(file)s, row %(row)s") % {"file": report.file_name, "row": r.row},
+                actor=ctx.by,
+                additional_data=extra,
+            )
+        )
+    LogEntry.objects.bulk_create(entries, batch_size=1000)
+
+
+def _finish_record(record: LedgerImport | None, report: ImportReport) -> None:
+    """Keep the per-row report and the counts on the import record."""
+    if record is None:
+        return
+    record.file_kind = report.file_kind
+    record.report = report.summary()
+    record.message = report.file_error
+    if report.header:
+        record.columns = {
+            "labels": {str(c): label for c, label in report.header.labels.items()},
+            "fields": {str(c): f for c, f in report.header.fields.items()},
+            "units": {str(c): u for c, u in report.header.units.items()},
+        }
+        if record.year is None and report.year:
+            record.year = report.year
+    record.rows_total = len(report.rows)
+    record.created = report.count(RowOutcome.CREATED)
+    record.updated = report.count(RowOutcome.UPDATED)
+    record.unchanged = report.count(RowOutcome.UNCHANGED)
+    record.errors = report.count(RowOutcome.ERROR) + report.count(RowOutcome.SKIPPED)
+    record.is_dry_run = not report.written
+    if report.file_error:
+        record.status = ImportStatus.FAILED
+    else:
+        record.status = ImportStatus.DONE if report.written else ImportStatus.PREVIEWED
+    record.finished_at = timezone.now() if report.written or report.file_error else None
+    with transaction.atomic():
+        record.save()
+        record.rows.all().delete()
+        LedgerImportRow.objects.bulk_create(
+            [
+                LedgerImportRow(
+                    ledger_import=record,
+                    row=r.row,
+                    name=r.name[:200],
+                    outcome=r.outcome,
+                    project_id=r.project_id,
+                    errors=r.errors,
+                    approximate=r.approximate,
+                    changes=r.changes,
+                    notes=r.notes,
+                )
+                for r in report.rows
+            ],
+            batch_size=1000,
+        )
