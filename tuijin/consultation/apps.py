@@ -6,5 +6,18 @@ class ConsultationConfig(AppConfig):
     name = "tuijin.consultation"
     label = "consultation"
     verbose_name = _("Consultation")
+    nav_group = _("Consultation")
     # Menu entries: (order, url name, label, roles or None for every signed-in role).
-    nav: list = []
+    nav = [
+        (30, "consultation:problems", _("Problems"), None),
+        (31, "consultation:meetings", _("Consultation meetings"), ("office", "leader", "town", "department")),
+        (32, "consultation:actions", _("Decision tracking"), ("office", "leader", "town", "department", "owner")),
+        (33, "consultation:inbox", _("Inbox"), None),
+        (34, "consultation:statistics", _("Problem statistics"), ("office", "leader", "town", "department")),
+        (35, "consultation:deadlines", _("Ladder deadlines"), ("office",)),
+    ]
+    # The "problems" list of the county's four lists, on the project page.
+    project_tabs = [(40, "problems", _("Problems"), "tuijin.consultation.views.project_tab")]
+
+    def ready(self) -> None:
+        from . import audit  # noqa: F401  (registers models with the audit log)
