@@ -58,7 +58,6 @@ _database_url = env(
     help="Database, e.g. postgres://user:pass@host:5432/tuijin. Default: SQLite in TUIJIN_DATA_DIR.",
 )
 DATABASE_URL_SET = bool(_database_url)
-SECRET_KEY = _secret_key()
 
 if _database_url:
     if not _database_url.startswith(("postgres://", "postgresql://", "sqlite://")):
@@ -77,6 +76,7 @@ if _db["ENGINE"].endswith("sqlite3"):
     _db["OPTIONS"].update({"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"})
     _db["TEST"] = {"NAME": None}
 DATABASES = {"default": _db}
+SECRET_KEY = _secret_key()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 ALLOWED_HOSTS = env(
@@ -164,6 +164,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+if TESTING:
+    # Hashing is deliberately slow; tests create many users.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

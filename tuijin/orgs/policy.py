@@ -55,7 +55,7 @@ def can_edit_project(user, project: Project) -> bool:
     role = role_of(user)
     if role == Role.OFFICE:
         return True
-    if not user.unit_id:
+    if role is None or not user.unit_id:
         return False
     if role == Role.TOWN:
         return project.town_id == user.unit_id
@@ -80,7 +80,7 @@ def can_edit_node(user, node: Node) -> bool:
     role = role_of(user)
     if role == Role.OFFICE:
         return True
-    if not user.unit_id:
+    if role is None or not user.unit_id:
         return False
     if node.responsible_unit_id == user.unit_id:
         return True
