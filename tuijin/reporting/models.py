@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -29,6 +30,10 @@ class ReportingPeriod(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("opened by"), on_delete=models.PROTECT, null=True, related_name="+"
     )
     locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("locked by"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("reporting period")
@@ -84,6 +89,11 @@ class MonthlyReport(models.Model):
     verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     version = models.PositiveIntegerField(_("edit version"), default=1)
+    is_reopened = models.BooleanField(
+        _("reopened for correction"),
+        default=False,
+        help_text=_("A report of a locked period reopened by the project office, with a recorded reason."),
+    )
 
     class Meta:
         verbose_name = _("monthly report")
@@ -97,3 +107,86 @@ class MonthlyReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} {self.year}-{self.month:02d}"
+
+
+class ReportAction(models.TextChoices):
+    SAVE = "save", _("Saved as draft")
+    SUBMIT = "submit", _("Filed")
+    VERIFY = "verify", _("Verified by the town")
+    CONFIRM = "confirm", _("Confirmed by the project office")
+    RETURN = "return", _("Returned")
+    REOPEN = "reopen", _("Reopened for correction")
+
+
+class ReportEvent(models.Model):
+    """One step of a report's way through the cycle: who, when, the amount then, and why."""
+
+    report = models.ForeignKey(MonthlyReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=10, choices=ReportAction.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    amount = models.DecimalField(_("amount then (10k yuan)"), max_digits=16, decimal_places=4, null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("report event")
+        verbose_name_plural = _("report events")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.get_action_display()}"
+
+
+def photo_path(instance: ReportPhoto, filename: str) -> str:
+    return f"reports/{instance.report.year}/{instance.report.month:02d}/{instance.report.project_id}/{filename}"
+
+
+class ReportPhoto(models.Model):
+    """A site photo of a monthly report, checked to be a real image and kept in Django storage.
+    Time and place come from its EXIF data when the camera recorded them."""
+
+    report = models.ForeignKey(MonthlyReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to=photo_path)
+    width = models.PositiveIntegerField(_("width"), default=0)
+    height = models.PositiveIntegerField(_("height"), default=0)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    caption = models.CharField(_("caption"), max_length=100, blank=True)
+    taken_at = models.DateTimeField(_("taken at (EXIF)"), null=True, blank=True)
+    latitude = models.DecimalField(_("latitude (EXIF)"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude (EXIF)"), max_digits=9, decimal_places=6, null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("site photo")
+        verbose_name_plural = _("site photos")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.caption or self.image.name
+
+
+class Notification(models.Model):
+    """An in-app notice to one user (reminders of late reports, returns, reopened reports)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="reporting_notifications"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title

@@ -161,7 +161,8 @@ def project_figures(year: int, month: int, project_ids: Iterable[int] | None = N
     )
     return (
         qs.select_related(
-            "project", "project__town", "project__department", "project__category", "project__industry_chain"
+            "project", "project__town", "project__owner", "project__department", "project__category",
+            "project__industry_chain",
         )
         .annotate(
             month_amount=_report_sum(year=year, month=month),
