@@ -7,4 +7,4 @@ class CockpitConfig(AppConfig):
     label = "cockpit"
     verbose_name = _("Cockpit")
     # Menu entries: (order, url name, label, roles or None for every signed-in role).
-    nav: list = []
+    nav = [(1, "cockpit:index", _("Cockpit"), ("leader", "office"))]

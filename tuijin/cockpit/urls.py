@@ -1,2 +1,8 @@
+"""The leaders' cockpit."""
+
+from django.urls import path
+
+from . import views
+
 app_name = "cockpit"
-urlpatterns: list = []
+urlpatterns = [path("", views.index, name="index")]

@@ -1,0 +1,169 @@
+"""The starts and approvals panels, from data that already exist: the annual plan's new-start
+entries, the 开工 node of each project and the approval nodes against their time limits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Avg, Count, DateField, DurationField, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
+
+from tuijin.projects.choices import NodeStatus, PlanCategory
+from tuijin.projects.models import Node, PlanEntry
+
+from ..models import StartRateTarget
+from ..models.targets import DEFAULT_START_TARGETS
+from .common import current_version_id, percent
+
+FINISHED = (NodeStatus.DONE, NodeStatus.SKIPPED)
+
+
+# ------------------------------------------------------------------ starts
+
+
+def start_targets() -> dict[int, Decimal]:
+    """Month → target start rate (%), from the office's settings or the Zhejiang default. One query."""
+    rows = dict(StartRateTarget.objects.values_list("month", "rate"))
+    return rows or dict(DEFAULT_START_TARGETS)
+
+
+def target_for(month: int, targets: dict[int, Decimal]) -> tuple[int, Decimal]:
+    """The checkpoint that applies in ``month``: the next target month, or the last one."""
+    for m in sorted(targets):
+        if m >= month:
+            return m, targets[m]
+    last = max(targets)
+    return last, targets[last]
+
+
+def new_start_entries(year: int, version_id: int | None = None) -> QuerySet:
+    """This year's new-start plan entries, annotated with the 开工 node's planned and actual dates."""
+    if version_id is None:
+        version_id = current_version_id(year)
+    start_node = Node.objects.filter(project=OuterRef("project"), node_type__code="start")
+    return PlanEntry.objects.filter(
+        version_id=version_id, category=PlanCategory.NEW, project__deleted_at__isnull=True
+    ).annotate(
+        start_actual=Subquery(start_node.filter(status=NodeStatus.DONE).values("actual_date")[:1], output_field=DateField()),
+        start_planned=Subquery(start_node.values("planned_date")[:1], output_field=DateField()),
+    )
+
+
+def _elapsed_month(year: int, today: dt.date) -> int:
+    """The last month whose planned starts are due: this month within the year, 12 after it."""
+    if year < today.year:
+        return 12
+    if year > today.year:
+        return 0
+    return today.month
+
+
+def overdue_filter(year: int, today: dt.date) -> Q:
+    """应开工未开工: not started though the planned start month has ended."""
+    month = _elapsed_month(year, today)
+    return Q(start_actual__isnull=True, planned_start_month__lt=month) | Q(
+        start_actual__isnull=True, planned_start_month__isnull=True, start_planned__lt=today
+    )
+
+
+def starts_panel(year: int, today: dt.date) -> dict:
+    """New-start rate against the quarterly targets, overdue starts, starts by month and the
+    average days from planned to actual start. Three queries."""
+    version_id = current_version_id(year)
+    targets = start_targets()
+    rows = list(new_start_entries(year, version_id).values_list("planned_start_month", "start_actual", "start_planned"))
+    month_now = _elapsed_month(year, today)
+    total = len(rows)
+    started = [r for r in rows if r[1] is not None and r[1].year <= year]
+    overdue = [
+        r for r in rows
+        if r[1] is None and ((r[0] is not None and r[0] < month_now) or (r[0] is None and r[2] is not None and r[2] < today))
+    ]
+    due_this_month = [r for r in rows if r[1] is None and r[0] == month_now and year == today.year]
+    delays = [(r[1] - r[2]).days for r in started if r[2] is not None]
+    by_month = [0] * 12
+    for r in started:
+        if r[1].year == year:
+            by_month[r[1].month - 1] += 1
+        else:  # started before the plan year
+            by_month[0] += 1
+    cumulative, running = [], 0
+    for n in by_month:
+        running += n
+        cumulative.append(running)
+    checkpoint, target = target_for(max(month_now, 1), targets)
+    rate = percent(len(started), total)
+    return {
+        "year": year,
+        "total": total,
+        "started": len(started),
+        "rate": rate,
+        "checkpoint": checkpoint,
+        "target": target,
+        "gap": (rate - target) if rate is not None else None,
+        "on_track": rate is not None and rate >= target,
+        "overdue": len(overdue),
+        "due_this_month": len(due_this_month),
+        "avg_delay_days": round(sum(delays) / len(delays), 1) if delays else None,
+        "late_starts": sum(1 for d in delays if d > 0),
+        "targets": sorted(targets.items()),
+        "cumulative_rates": [percent(c, total) if total else None for c in cumulative],
+        "by_month": by_month,
+    }
+
+
+# ------------------------------------------------------------------ approvals
+
+
+def approval_nodes() -> QuerySet:
+    return Node.objects.filter(node_type__is_approval=True, project__deleted_at__isnull=True)
+
+
+def approvals_panel(year: int, today: dt.date) -> dict:
+    """Approval items done this year on time or late, open items past their time limit, and
+    the average days per item (from the day its last predecessor was done). Two queries."""
+    begin = (
+        Node.objects.filter(successors=OuterRef("pk"), status=NodeStatus.DONE).order_by("-actual_date").values("actual_date")[:1]
+    )
+    done = (
+        approval_nodes().filter(status=NodeStatus.DONE, actual_date__year=year)
+        .annotate(begun=Subquery(begin, output_field=DateField()))
+    )
+    per_type = list(
+        done.order_by().values("node_type_id", "node_type__name", "node_type__order")
+        .annotate(
+            n=Count("pk"),
+            on_time=Count("pk", filter=Q(due_date__isnull=True) | Q(actual_date__lte=F("due_date"))),
+            avg_days=Avg(Cast(F("actual_date") - F("begun"), DurationField()), filter=Q(begun__isnull=False)),
+        )
+        .order_by("node_type__order")
+    )
+    open_agg = approval_nodes().exclude(status__in=FINISHED).aggregate(
+        overdue=Count("pk", filter=Q(due_date__lt=today)),
+        due_soon=Count("pk", filter=Q(due_date__gte=today, due_date__lte=today + dt.timedelta(days=30))),
+        open=Count("pk"),
+    )
+    items = []
+    for r in per_type:
+        avg = r["avg_days"]
+        days = avg.total_seconds() / 86400 if isinstance(avg, dt.timedelta) else (float(avg) / 86400e6 if avg else None)
+        items.append({
+            "id": r["node_type_id"], "name": r["node_type__name"], "done": r["n"], "on_time": r["on_time"],
+            "on_time_rate": percent(r["on_time"], r["n"]), "avg_days": round(days, 1) if days is not None else None,
+        })
+    done_n = sum(i["done"] for i in items)
+    on_time_n = sum(i["on_time"] for i in items)
+    weighted = [(i["avg_days"], i["done"]) for i in items if i["avg_days"] is not None]
+    return {
+        "year": year,
+        "done": done_n,
+        "on_time": on_time_n,
+        "late": done_n - on_time_n,
+        "on_time_rate": percent(on_time_n, done_n),
+        "overdue": open_agg["overdue"] or 0,
+        "due_soon": open_agg["due_soon"] or 0,
+        "open": open_agg["open"] or 0,
+        "avg_days": round(sum(d * n for d, n in weighted) / sum(n for _, n in weighted), 1) if weighted else None,
+        "items": items,
+    }

@@ -1,0 +1,1 @@
+"""Pages of the five breakthroughs. Thin: they check policy, call selectors and services, render."""
