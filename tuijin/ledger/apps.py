@@ -6,5 +6,11 @@ class LedgerConfig(AppConfig):
     name = "tuijin.ledger"
     label = "ledger"
     verbose_name = _("Excel ledgers")
+    nav_group = _("Projects")
     # Menu entries: (order, url name, label, roles or None for every signed-in role).
-    nav: list = []
+    nav = [
+        (15, "ledger:import_start", _("Import ledger"), ("office", "town")),
+    ]
+
+    def ready(self) -> None:
+        from . import audit  # noqa: F401  (registers models with the audit log)

@@ -54,6 +54,9 @@ class LedgerImport(models.Model):
         ColumnMapping, verbose_name=_("column mapping"), on_delete=models.SET_NULL, null=True, blank=True
     )
     columns = models.JSONField(_("columns as read"), default=dict, blank=True)
+    corrections = models.JSONField(
+        _("column corrections"), default=dict, blank=True, help_text=_("Header text → ledger field, set on the preview page.")
+    )
     status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
     message = models.TextField(_("message"), blank=True)
     report = models.JSONField(_("report"), default=dict, blank=True)

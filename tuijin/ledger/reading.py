@@ -266,27 +266,34 @@ def _prescan_xlsx(path: Path) -> Prescan:
         elif local == "f":
             state["in_f"] = True
         elif local in ("v", "t"):
-            state["has_value"] = True
+            state["in_v"] = True
 
     def end(name):
         local = name.rsplit(":", 1)[-1]
         if local == "f":
             state["in_f"] = False
+        elif local in ("v", "t"):
+            state["in_v"] = False
         elif local == "c":
             if state["formula"] or state["in_f_seen"]:
                 scan.formulas += 1
                 if not state["has_value"] and len(problems) < 5:
                     problems.append(f"{state['cell']} ={state['formula']}")
             state["in_f_seen"] = False
+    state["in_v"] = False
 
     def chars(data):
         if state["in_f"]:
             state["formula"] += data
             state["in_f_seen"] = True
-        elif data.strip():
+            return
+        if state["in_v"] and data:
+            state["has_value"] = True
+        if data.strip():
             state["nonblank_row"] = state["row"]
 
     state["in_f_seen"] = False
+    state["in_v"] = False
     parser = expat.ParserCreate()
     parser.StartElementHandler = start
     parser.EndElementHandler = end
