@@ -190,7 +190,12 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATICFILES_DIRS = [("vendor", REPO_DIR / "node_modules")] if (REPO_DIR / "node_modules").exists() else []
+# Front-end packages from npm: only the built files listed in tuijin.core.finders are served.
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "tuijin.core.finders.NodeModulesFinder",
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("TUIJIN_MEDIA_DIR", str(DATA_DIR / "media"), help="Uploaded files (local storage)."))
 STORAGES = {
