@@ -15,8 +15,8 @@ from django.utils import timezone
 from tuijin.orgs.choices import TERRITORIAL_KINDS, UnitKind
 from tuijin.orgs.models import Unit
 
-from .choices import LADDER, ActionStatus, Level, ProblemCategory, ProblemStatus
-from .models import ActionItem, Meeting, Problem
+from .choices import LADDER, ActionStatus, EventKind, Level, ProblemCategory, ProblemStatus
+from .models import ActionItem, Meeting, Problem, ProblemEvent
 from .policy import visible_problems_filter
 
 RACE_UNIT_KINDS = (*TERRITORIAL_KINDS, UnitKind.DEPARTMENT)
@@ -76,13 +76,20 @@ class UnitClosure:
     unit: Unit
     closed: int = 0
     closed_on_time: int = 0
+    escalated_on_deadline: int = 0
     overdue_open: int = 0
     open: int = 0
     total_days: int = 0
 
     @property
+    def handled(self) -> int:
+        """Problems that left the unit in the period: closed while it was responsible, or sent
+        up by the system because its deadline passed."""
+        return self.closed + self.escalated_on_deadline
+
+    @property
     def on_time_rate(self) -> Decimal | None:
-        return _rate(self.closed_on_time, self.closed)
+        return _rate(self.closed_on_time, self.handled)
 
     @property
     def average_days(self) -> Decimal | None:
@@ -93,9 +100,10 @@ class UnitClosure:
 
 def closure_by_unit(start: dt.date, end: dt.date) -> list[UnitClosure]:
     """Per town, street, area and department: problems closed in [start, end] while it was
-    responsible, of those closed on time, and problems now open at it past a deadline before
-    ``end``. Units with nothing to count are left out. Ordered by on-time rate (best first),
-    then by closed count."""
+    responsible, of those closed on time, problems the system escalated away from it because
+    its deadline passed, and problems now open at it past a deadline before ``end``. The on-time
+    rate is closed on time ÷ (closed + escalated on deadline). Units with nothing to count are
+    left out. Ordered by on-time rate (best first), then by closed count."""
     lo, hi = _day_bounds(start, end)
     rows: dict[int, UnitClosure] = {}
     units = {u.pk: u for u in Unit.objects.filter(kind__in=RACE_UNIT_KINDS)}
@@ -113,6 +121,13 @@ def closure_by_unit(start: dt.date, end: dt.date) -> list[UnitClosure]:
         r.closed += 1
         r.closed_on_time += bool(on_time)
         r.total_days += _days_between(closed_at, raised_at)
+    late = (
+        ProblemEvent.objects.filter(kind=EventKind.AUTO_ESCALATED, at__gte=lo, at__lt=hi, from_unit_id__in=units)
+        .values("from_unit_id")
+        .annotate(n=Count("pk"))
+    )
+    for item in late:
+        row(item["from_unit_id"]).escalated_on_deadline = item["n"]
     open_rows = (
         Problem.objects.not_closed()
         .filter(responsible_unit_id__in=units)
@@ -125,7 +140,7 @@ def closure_by_unit(start: dt.date, end: dt.date) -> list[UnitClosure]:
         r.overdue_open = item["late"]
     return sorted(
         rows.values(),
-        key=lambda r: (-(r.on_time_rate if r.on_time_rate is not None else Decimal(-1)), -r.closed, r.unit.order, r.unit.pk),
+        key=lambda r: (-(r.on_time_rate if r.on_time_rate is not None else Decimal(-1)), -r.handled, r.unit.order, r.unit.pk),
     )
 
 

@@ -1,0 +1,341 @@
+"""About 120 problems on the demo projects at every rung of the ladder and in every state,
+six past weekly consultation days with agendas, minutes and decisions (some overdue), the
+next 会商日 scheduled with its agenda, and the notices in each unit's inbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from tuijin.core.demo import DemoContext
+from tuijin.orgs.choices import UnitKind
+from tuijin.orgs.models import Unit
+from tuijin.projects.models import Project
+
+from .choices import (
+    CATEGORY_DEPARTMENT,
+    LADDER,
+    ActionStatus,
+    EventKind,
+    Level,
+    MeetingKind,
+    MeetingStatus,
+    NoticeKind,
+    ProblemCategory,
+    ProblemStatus,
+    RaiserKind,
+    Urgency,
+    default_deadline_days,
+    level_rank,
+)
+from .models import ActionItem, AgendaItem, Meeting, Notice, Problem, ProblemEvent
+
+N_PROBLEMS = 120
+
+PROBLEMS = {
+    ProblemCategory.LAND: [
+        ("用地指标缺口{n}亩", "项目二期需新增建设用地{n}亩，本年度镇级指标已用完，需市级统筹调剂。"),
+        ("土地征收报批滞后", "项目地块征收报批材料已于上月报送，至今未获批复，影响供地和开工节点。"),
+        ("地块涉及永久基本农田调整", "项目红线范围内约{n}亩涉及永久基本农田，需按程序调整后方可供地。"),
+    ],
+    ProblemCategory.APPROVALS: [
+        ("施工图审查意见反复", "施工图审查已三轮退回，消防与人防意见不一致，需相关部门联合会审。"),
+        ("环评批复未能按期取得", "环评报告书已受理{n}天，专家评审意见待复核，影响开工节点。"),
+        ("节能审查需补充能耗指标", "项目年综合能耗约{n}吨标煤，需市级能耗指标统筹后方可通过节能审查。"),
+    ],
+    ProblemCategory.FUNDS: [
+        ("专项债资金拨付滞后", "本年度专项债额度已下达，资金尚未拨付到位，工程款支付存在缺口约{n}万元。"),
+        ("中央预算内资金配套不足", "中央预算内投资已到位，地方配套资金{n}万元尚未落实。"),
+        ("企业融资授信未落地", "项目贷款授信{n}万元，银行审批要求补充抵押物，需协调金融机构支持。"),
+    ],
+    ProblemCategory.DEMOLITION: [
+        ("{n}户农户未签订征迁协议", "项目红线内尚有{n}户农户对补偿标准有异议，未签订征迁协议，影响场地移交。"),
+        ("厂房拆迁补偿评估争议", "一处旧厂房拆迁评估价格存在争议，企业要求重新评估。"),
+        ("坟墓迁移工作推进缓慢", "地块内涉及坟墓{n}座，迁移工作需镇村配合推进。"),
+    ],
+    ProblemCategory.UTILITIES: [
+        ("高压线迁改未完成", "110千伏线路穿越项目地块，迁改方案已确定，施工排期未落实。"),
+        ("施工临时用电接入延迟", "临时用电申请已提交{n}天，变压器接入尚未完成。"),
+        ("燃气管道迁移需协调", "地块边缘燃气中压管道需迁移约{n}米，管线权属单位尚未排期。"),
+    ],
+    ProblemCategory.POLICY: [
+        ("产业扶持政策兑现延迟", "企业符合技改补助条件，补助资金{n}万元申请已超过兑现期限。"),
+        ("亩均效益评价标准适用疑问", "项目新增用地亩均税收承诺标准与现行政策口径不一致，需明确。"),
+    ],
+    ProblemCategory.OTHER: [
+        ("周边村民阻工", "施工期间周边村民以噪声扰民为由多次阻工，需属地加强协调。"),
+        ("渣土消纳场地不足", "土方外运约{n}立方米，消纳场地尚未落实。"),
+    ],
+}
+CATEGORY_WEIGHTS = {
+    ProblemCategory.LAND: 24, ProblemCategory.APPROVALS: 20, ProblemCategory.FUNDS: 14,
+    ProblemCategory.DEMOLITION: 14, ProblemCategory.UTILITIES: 12, ProblemCategory.POLICY: 8, ProblemCategory.OTHER: 8,
+}
+REPLIES = [
+    "经协调，已明确解决路径，相关材料本周内补齐。",
+    "已召集相关单位现场办公，形成处理意见并落实专人跟进。",
+    "已完成调剂并出具书面意见，请业主单位按程序办理。",
+    "已与权属单位对接，施工排期已确定，预计两周内完成。",
+]
+DECISIONS = {
+    ProblemCategory.LAND: "由{d}牵头统筹调剂用地指标，{t}配合完成地块报批材料，确保按期供地。",
+    ProblemCategory.APPROVALS: "由{d}牵头组织联合审查，一次性出具审查意见，压缩审批时限。",
+    ProblemCategory.FUNDS: "由{d}牵头落实资金拨付，按工程进度优先保障项目用款。",
+    ProblemCategory.DEMOLITION: "由{t}牵头做好群众工作，{d}配合开展补偿评估复核，限期完成征迁。",
+    ProblemCategory.UTILITIES: "由{d}牵头协调管线权属单位，明确迁改排期并倒排工期。",
+    ProblemCategory.POLICY: "由{d}牵头研究政策适用口径，形成书面意见后兑现到位。",
+    ProblemCategory.OTHER: "由{t}牵头落实属地责任，{d}配合做好保障。",
+}
+GENERAL_DECISIONS = [
+    ("各镇街道对照本周通报的逾期问题清单逐项销号，逾期未办结的说明原因。", "发改局"),
+    ("住建局牵头梳理在建项目施工许可办理情况，形成清单报项目办。", "住建局"),
+    ("自然资源和规划局做好下季度用地指标预安排，优先保障开工项目。", "自然资源和规划局"),
+    ("财政局会同发改局加快专项债资金拨付进度，月底前通报拨付情况。", "财政局"),
+]
+PLACES = ["市行政中心1号楼第三会议室", "市行政中心2号楼会商室", "市发改局会议室"]
+
+
+def _at(day: dt.date, rng, hour_lo: int = 9, hour_hi: int = 17) -> dt.datetime:
+    tz = timezone.get_current_timezone()
+    return dt.datetime.combine(day, dt.time(rng.randint(hour_lo, hour_hi), rng.choice([0, 10, 20, 30, 40, 50])), tzinfo=tz)
+
+
+def _wednesdays(today: dt.date, n: int) -> list[dt.date]:
+    last = today - dt.timedelta(days=(today.weekday() - 2) % 7 or 7)
+    return [last - dt.timedelta(weeks=i) for i in reversed(range(n))]
+
+
+def load(ctx: DemoContext) -> None:
+    rng = ctx.rng
+    today = ctx.today
+    users = ctx.users
+    office = users["office"]
+    office_unit = office.unit
+    county = Unit.objects.filter(kind=UnitKind.COUNTY).first()
+    departments = {u.short_name: u for u in Unit.objects.filter(kind=UnitKind.DEPARTMENT)}
+    town_officers = {u.unit_id: u for u in users.values() if u.role == "town"}
+    dept_officers = {u.unit_id: u for u in users.values() if u.role == "department"}
+    owner_officers = {u.unit_id: u for u in users.values() if u.role == "owner"}
+    projects = list(Project.objects.filter(is_demo=True).select_related("town", "department", "owner", "leader").order_by("pk"))
+    if not projects:
+        return
+    preferred = [p for p in projects if p.town_id in town_officers or p.owner_id in owner_officers]
+    others = [p for p in projects if p not in preferred]
+    chosen = rng.sample(preferred, min(len(preferred), 80)) + rng.sample(others, min(len(others), N_PROBLEMS))
+    chosen = chosen[:N_PROBLEMS]
+
+    past_days = _wednesdays(today, 6)
+    leaders = [users["leader"], users["leader2"]]
+    meetings = []
+    for i, day in enumerate(past_days, 1):
+        meetings.append(Meeting(
+            kind=MeetingKind.WEEKLY, year=day.year, number=0, title="", starts_at=_at(day, rng, 14, 14).replace(minute=30),
+            place=rng.choice(PLACES), chair=leaders[i % 2], status=MeetingStatus.HELD, created_by=office,
+            copy_to="市委办、市府办，市重大项目推进工作领导小组各成员单位", is_demo=True,
+        ))
+    upcoming_day = past_days[-1] + dt.timedelta(weeks=1)
+    upcoming = Meeting(
+        kind=MeetingKind.WEEKLY, year=upcoming_day.year, number=0, title="",
+        starts_at=timezone.make_aware(dt.datetime.combine(upcoming_day, dt.time(14, 30))), place=PLACES[0],
+        chair=leaders[0], status=MeetingStatus.PLANNED, created_by=office,
+        copy_to="市委办、市府办，市重大项目推进工作领导小组各成员单位", is_demo=True,
+    )
+    numbering: dict[int, int] = {}
+    for m in [*meetings, upcoming]:
+        numbering[m.year] = numbering.get(m.year, Meeting.objects.filter(year=m.year).count()) + 1
+        m.number = numbering[m.year]
+        m.title = f"{m.year}年第{m.number}期重大项目会商日"
+        if m.status == MeetingStatus.HELD:
+            m.held_at = m.starts_at + dt.timedelta(hours=2)
+    Meeting.objects.bulk_create([*meetings, upcoming])
+    attending = [departments[s] for s in ("发改局", "自然资源和规划局", "住建局", "生态环境局", "财政局") if s in departments]
+    for m in meetings:
+        m.units.set(attending + [u.unit for u in rng.sample(list(town_officers.values()), 3)])
+        m.leaders.set([m.chair])
+        m.other_attendees = "相关项目业主单位负责人"
+        m.minutes = "会议要求：各责任单位要对照议定事项倒排时间、挂图作战，逐项销号；逾期未完成的在下次会商日作说明。"
+        m.save(update_fields=["other_attendees", "minutes"])
+
+    problems, events, agenda, actions, notices = [], [], [], [], []
+    event_owner: list[int] = []  # index of the problem each event belongs to
+    agenda_owner, action_owner, notice_owner = [], [], []
+    seq: dict[int, int] = {}
+    planned_problems = []
+    for idx, project in enumerate(chosen):
+        category = rng.choices(list(CATEGORY_WEIGHTS), list(CATEGORY_WEIGHTS.values()))[0]
+        urgency = rng.choices([Urgency.NORMAL, Urgency.URGENT, Urgency.CRITICAL], [75, 20, 5])[0]
+        title_tpl, desc_tpl = rng.choice(PROBLEMS[category])
+        n = rng.choice([3, 5, 8, 12, 15, 20, 35, 60, 120, 500, 1200])
+        if project.owner_id in owner_officers and rng.random() < 0.6:
+            raiser, kind, start = owner_officers[project.owner_id], RaiserKind.OWNER, Level.OWNER
+        elif project.town_id in town_officers and rng.random() < 0.85:
+            raiser, kind, start = town_officers[project.town_id], RaiserKind.TOWN, Level.TOWN
+        else:
+            raiser = rng.choice(list(dept_officers.values()))
+            kind, start = RaiserKind.DEPARTMENT, Level.DEPARTMENT
+        department = project.department or departments.get(CATEGORY_DEPARTMENT[category]) or office_unit
+        if project.town_id is None and start == Level.TOWN:
+            start = Level.DEPARTMENT
+
+        def unit_at(level, project=project, department=department):
+            return {
+                Level.OWNER: project.owner, Level.TOWN: project.town, Level.DEPARTMENT: department,
+                Level.MEETING: office_unit, Level.LEADER: county,
+            }[level]
+
+        target = rng.choices(LADDER, [10, 25, 35, 22, 8])[0]
+        if level_rank(target) < level_rank(start):
+            target = start
+        path = [lvl for lvl in LADDER if level_rank(start) <= level_rank(lvl) <= level_rank(target)]
+        if project.town_id is None:
+            path = [lvl for lvl in path if lvl != Level.TOWN]
+        state = rng.choices(["closed", "replied", "open", "late"], [45, 10, 38, 7])[0]
+        if target == Level.LEADER and state == "late":
+            state = "open"
+        days = {lvl: default_deadline_days(category, urgency, lvl) for lvl in LADDER}
+        stays = [rng.randint(max(1, days[lvl] - 3), days[lvl] + 1) for lvl in path[:-1]]
+        final = path[-1]
+        if state == "late":
+            age = days[final] + 1
+        elif state == "open":
+            age = rng.randint(0, max(0, days[final] - 1)) if final != Level.LEADER else rng.randint(5, 45)
+        else:
+            age = rng.randint(2, days[final] + 6) + rng.randint(1, 25)
+        raised_day = today - dt.timedelta(days=sum(stays) + age)
+        raised_at = _at(raised_day, rng)
+        seq[raised_day.year] = seq.get(raised_day.year, 0) + 1
+        t = raised_at
+        evs = [ProblemEvent(kind=EventKind.RAISED, at=t, by=raiser, to_level=path[0], to_unit=unit_at(path[0]),
+                            deadline=raised_day + dt.timedelta(days=days[path[0]]))]
+        meeting_seen = None
+        for lvl, nxt, stay in zip(path, path[1:], stays, strict=False):
+            t = _at(timezone.localtime(t).date() + dt.timedelta(days=stay), rng)
+            auto = stay > days[lvl]
+            by = None if auto else (raiser if rng.random() < 0.5 or lvl in (Level.MEETING,) else None)
+            if lvl == Level.MEETING:
+                by, auto = office, False
+            if not auto and by is None:
+                by = raiser
+            deadline = timezone.localtime(t).date() + dt.timedelta(days=days[nxt])
+            text = (f"{lvl and Level(lvl).label}层级期限已过仍未解决，系统自动升级。" if auto
+                    else rng.choice(["涉及跨部门事项，本级无法协调解决。", "需要上级统筹资源予以支持。", "多次协调未果，申请提级办理。"]))
+            if lvl == Level.MEETING:
+                text = "经会商研究，需提请市领导协调解决。"
+            evs.append(ProblemEvent(kind=EventKind.AUTO_ESCALATED if auto else EventKind.ESCALATED, at=t, by=by,
+                                    from_level=lvl, to_level=nxt, from_unit=unit_at(lvl), to_unit=unit_at(nxt),
+                                    deadline=deadline, text=text))
+            if nxt == Level.MEETING:
+                meeting_seen = timezone.localtime(t).date()
+        level_since = t
+        level_day = timezone.localtime(level_since).date()
+        deadline = level_day + dt.timedelta(days=days[final])
+        problem = Problem(
+            number=f"{raised_day.year}-{seq[raised_day.year]:04d}", project=project, category=category, urgency=urgency,
+            title=title_tpl.format(n=n), description=desc_tpl.format(n=n), raised_by=raiser, raiser_unit=raiser.unit,
+            raiser_kind=kind, raised_at=raised_at, level=final, responsible_unit=unit_at(final),
+            responsible_leader=project.leader if final == Level.LEADER else None, level_since=level_since,
+            deadline=deadline, status=ProblemStatus.OPEN, is_demo=True,
+        )
+        # A meeting that took the problem: the first past 会商日 after it reached the meeting level.
+        meeting = next((m for m in meetings if meeting_seen and m.date > meeting_seen), None) if meeting_seen else None
+        action = None
+        if meeting_seen and meeting is None and final == Level.MEETING and state in ("open", "late"):
+            planned_problems.append(idx)
+        if meeting is not None:
+            agenda.append(AgendaItem(meeting=meeting, order=0, title=f"{project.name}：{problem.title}",
+                                     note=f"{raiser.unit.display_short}汇报问题情况，{department.display_short}提出处理意见。"))
+            agenda_owner.append(idx)
+            evs.append(ProblemEvent(kind=EventKind.ON_AGENDA, at=meeting.starts_at - dt.timedelta(days=1), by=office,
+                                    from_level=Level.MEETING, to_level=Level.MEETING, text=meeting.title))
+            if final == Level.MEETING:
+                lead = rng.choice([department, project.town or department])
+                a_deadline = meeting.date + dt.timedelta(days=rng.choice([7, 14, 21, 28]))
+                action = ActionItem(
+                    meeting=meeting, order=0, text=DECISIONS[category].format(d=department.display_short,
+                                                                              t=(project.town or department).display_short),
+                    responsible_unit=lead, deadline=a_deadline, status=ActionStatus.OPEN, is_demo=True,
+                    cooperating=(project.town.display_short if project.town and lead != project.town else department.display_short),
+                )
+                evs.append(ProblemEvent(kind=EventKind.DECIDED, at=meeting.starts_at + dt.timedelta(hours=2), by=office,
+                                        from_level=Level.MEETING, to_level=Level.MEETING, to_unit=lead, deadline=a_deadline,
+                                        text=action.text))
+                problem.deadline = max(problem.deadline, a_deadline)
+                if state in ("open", "late") and a_deadline < today and rng.random() < 0.35:
+                    action.status = ActionStatus.REPORTED
+                    action.evidence = "已按会议要求完成，相关批复文件已上传。"
+                    action.reported_at = _at(min(today, a_deadline + dt.timedelta(days=3)), rng)
+                    action.reported_by = dept_officers.get(lead.pk) or town_officers.get(lead.pk) or office
+                actions.append(action)
+                action_owner.append(idx)
+        if state in ("closed", "replied"):
+            reply_day = min(today, level_day + dt.timedelta(days=rng.randint(1, days[final] + 4)))
+            if action is not None:
+                reply_day = min(today, max(reply_day, action.meeting.date + dt.timedelta(days=rng.randint(3, 25))))
+            replied_at = max(_at(reply_day, rng), level_since + dt.timedelta(hours=1))
+            replier = {Level.OWNER: owner_officers.get(project.owner_id), Level.TOWN: town_officers.get(project.town_id),
+                       Level.DEPARTMENT: dept_officers.get(department.pk)}.get(final) or office
+            problem.status = ProblemStatus.REPLIED
+            problem.resolution = rng.choice(REPLIES)
+            problem.replied_at, problem.replied_by = replied_at, replier
+            evs.append(ProblemEvent(kind=EventKind.REPLIED, at=replied_at, by=replier, from_level=final,
+                                    from_unit=problem.responsible_unit, text=problem.resolution))
+            if action is not None:
+                action.status = ActionStatus.CLOSED
+                action.evidence = "已按会议议定事项落实到位，相关文件已归档。"
+                action.reported_at = replied_at - dt.timedelta(hours=3)
+                action.reported_by = replier
+                action.closed_at, action.closed_by = replied_at, office
+                action.closed_on_time = timezone.localtime(replied_at).date() <= action.deadline
+            if state == "closed":
+                closed_at = min(timezone.now(), replied_at + dt.timedelta(days=rng.randint(0, 3), hours=1))
+                problem.status = ProblemStatus.CLOSED
+                problem.closed_at, problem.closed_by = closed_at, raiser
+                problem.closed_on_time = timezone.localtime(replied_at).date() <= problem.deadline
+                evs.append(ProblemEvent(kind=EventKind.CLOSED, at=closed_at, by=raiser, from_level=final,
+                                        from_unit=problem.responsible_unit, text="问题已解决，同意销号。"))
+        problems.append(problem)
+        events.extend(evs)
+        event_owner.extend([idx] * len(evs))
+        if problem.status != ProblemStatus.CLOSED:
+            kind_ = {ProblemStatus.REPLIED: NoticeKind.REPLIED}.get(problem.status, NoticeKind.ESCALATED if len(path) > 1 else NoticeKind.ASSIGNED)
+            to = problem.raiser_unit if problem.status == ProblemStatus.REPLIED else problem.responsible_unit
+            notices.append(Notice(kind=kind_, unit=to, title=f"问题{problem.number}：{problem.title}",
+                                  body=f"项目：{project.name}\n责任单位：{problem.responsible_unit}\n层级：{problem.get_level_display()}，期限 {problem.deadline}",
+                                  read_at=timezone.now() if rng.random() < 0.4 else None))
+            notice_owner.append(idx)
+
+    Problem.objects.bulk_create(problems)
+    for ev, idx in zip(events, event_owner, strict=True):
+        ev.problem = problems[idx]
+    ProblemEvent.objects.bulk_create(events)
+    for item, idx in zip(agenda, agenda_owner, strict=True):
+        item.problem = problems[idx]
+    for m in meetings:
+        for i, item in enumerate([a for a in agenda if a.meeting is m], 1):
+            item.order = i
+    AgendaItem.objects.bulk_create(agenda)
+    for action, idx in zip(actions, action_owner, strict=True):
+        action.problem = problems[idx]
+    for m in meetings:
+        done = rng.choice(GENERAL_DECISIONS)
+        unit = departments.get(done[1], office_unit)
+        general = ActionItem(meeting=m, order=0, text=done[0], responsible_unit=unit, is_demo=True,
+                             deadline=m.date + dt.timedelta(days=rng.choice([10, 14, 21])))
+        if general.deadline < today - dt.timedelta(days=3) and rng.random() < 0.7:
+            general.status = ActionStatus.CLOSED
+            general.evidence = "已完成并书面报送项目办。"
+            general.reported_at = _at(general.deadline - dt.timedelta(days=1), rng)
+            general.closed_at, general.closed_by, general.closed_on_time = general.reported_at, office, True
+        actions.append(general)
+    for m in meetings:
+        for i, a in enumerate([a for a in actions if a.meeting is m], 1):
+            a.order = i
+    ActionItem.objects.bulk_create(actions)
+    for notice, idx in zip(notices, notice_owner, strict=True):
+        notice.problem = problems[idx]
+    Notice.objects.bulk_create(notices)
+    for i, idx in enumerate(planned_problems, 1):
+        AgendaItem.objects.create(meeting=upcoming, order=i, problem=problems[idx],
+                                  title=f"{problems[idx].project.name}：{problems[idx].title}")
+    ctx.data["consultation_problems"] = len(problems)
