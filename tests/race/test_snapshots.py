@@ -1,0 +1,145 @@
+"""Computing, freezing and explaining a race on the hand-computed world of conftest.py."""
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+from django.core.management import call_command
+
+from tuijin.lib.errors import PermissionDenied
+from tuijin.race.choices import SnapshotStatus
+from tuijin.race.models import SnapshotRow
+from tuijin.race.periods import Period
+from tuijin.race.selectors import explanation_total, snapshot_diff
+from tuijin.race.services import race_compute, scheme_version_create, snapshot_compute, snapshot_publish
+from tuijin.reporting.models import MonthlyReport
+
+Q3 = Period.parse("2026-Q3")
+
+
+def by_unit(rows):
+    return {r.unit.short_name: r for r in rows}
+
+
+def score_of(row, code):
+    return next(D(s["score"]) for s in row.scores if s["code"] == code)
+
+
+def test_it_scores_every_indicator_as_computed_by_hand(world):
+    rows = by_unit(race_compute(scheme=world["scheme"], period=Q3).rows)
+    kuangyan, longshan = rows["匡堰"], rows["龙山"]
+    # plan: 450 of 1,200 = 37.5% against a schedule of 900 = 75% → half of 20 points
+    assert score_of(kuangyan, "plan_completion") == D("10.00")
+    assert score_of(longshan, "plan_completion") == D("20.00")
+    # growth: (450 − 540) / 540 = −16.67%, the only unit with a base → first place
+    growth = next(s for s in kuangyan.scores if s["code"] == "investment_growth")
+    assert growth["value"] == "-16.67" and growth["score"] == "10.00"
+    # 龙山 has no investment a year earlier: growth cannot be computed, 0 points
+    assert score_of(longshan, "investment_growth") == D("0.00")
+    assert "last year" in next(s["figure"] for s in longshan.scores if s["code"] == "investment_growth")
+    # overdue starts: A2 was planned for May and has not started → 10 − 3 = 7
+    assert score_of(kuangyan, "overdue_starts") == D("7.00")
+    assert score_of(longshan, "overdue_starts") == D("10.00")
+    assert (kuangyan.total, longshan.total) == (D("27.00"), D("30.00"))
+    assert (longshan.rank, kuangyan.rank) == (1, 2)
+    assert (longshan.flag, kuangyan.flag) == ("red", "black")
+
+
+def test_the_explanation_names_the_figures_and_projects_and_sums_to_the_total(world, cast):
+    snapshot = snapshot_compute(scheme=world["scheme"], period=Q3, by=cast.office)
+    for row in snapshot.rows.all():
+        assert explanation_total(row) == row.total
+    row = snapshot.rows.get(unit=cast.town)
+    plan = next(s for s in row.scores if s["code"] == "plan_completion")
+    assert "匡堰" in plan["explanation"]
+    assert "37.5%" in plan["explanation"] and "75.0%" in plan["explanation"]
+    assert "匡堰甲项目" in plan["explanation"]  # the project furthest behind
+    assert plan["projects"][0]["id"] == world["a1"].pk
+    overdue = next(s for s in row.scores if s["code"] == "overdue_starts")
+    assert "匡堰新开工项目" in overdue["explanation"]
+
+
+def test_a_published_snapshot_stays_as_published_while_a_new_revision_shows_the_correction(world, cast):
+    first = snapshot_publish(snapshot=snapshot_compute(scheme=world["scheme"], period=Q3, by=cast.office), by=cast.office)
+    frozen = list(first.rows.order_by("unit_id").values("unit_id", "total", "rank", "scores"))
+    # a town corrects September: 50 → 500 万元
+    MonthlyReport.objects.filter(project=world["a1"], year=2026, month=9).update(amount=D("500"))
+    second = snapshot_compute(scheme=world["scheme"], period=Q3, by=cast.office, note="更正")
+    first.refresh_from_db()
+    assert second.pk != first.pk and second.revision == 2 and second.status == SnapshotStatus.DRAFT
+    assert list(first.rows.order_by("unit_id").values("unit_id", "total", "rank", "scores")) == frozen
+    assert first.status == SnapshotStatus.PUBLISHED
+    new = by_unit(second.rows.select_related("unit"))
+    assert new["匡堰"].total == D("37.00") and new["匡堰"].rank == 1  # 900 of 1,200 = schedule → 20, +66.67% growth
+    changes = {c["unit"].short_name: c for c in snapshot_diff(first, second)}
+    assert changes["匡堰"]["old_total"] == D("27.00") and changes["匡堰"]["new_total"] == D("37.00")
+    assert (changes["龙山"]["old_rank"], changes["龙山"]["new_rank"]) == (1, 2)
+    # publishing the revision supersedes, never rewrites, the first
+    snapshot_publish(snapshot=second, by=cast.office)
+    first.refresh_from_db()
+    assert first.status == SnapshotStatus.SUPERSEDED
+    assert list(first.rows.order_by("unit_id").values("unit_id", "total", "rank", "scores")) == frozen
+
+
+def test_recomputing_a_draft_replaces_it_in_place(world, cast):
+    draft = snapshot_compute(scheme=world["scheme"], period=Q3, by=cast.office)
+    again = snapshot_compute(scheme=world["scheme"], period=Q3, by=cast.office)
+    assert again.pk == draft.pk and again.revision == 1
+    assert SnapshotRow.objects.filter(snapshot=draft).count() == 2
+
+
+def test_rank_change_compares_with_the_last_published_period(world, cast):
+    q2 = snapshot_publish(snapshot=snapshot_compute(scheme=world["scheme"], period=Period.parse("2026-Q2"), by=cast.office),
+                          by=cast.office)
+    q2_rank = q2.rows.get(unit=cast.town).rank
+    q3 = snapshot_compute(scheme=world["scheme"], period=Q3, by=cast.office)
+    row = q3.rows.get(unit=cast.town)
+    assert row.previous_rank == q2_rank
+    assert row.rank_change == q2_rank - row.rank
+
+
+def test_a_period_is_scored_with_the_version_in_force_at_its_end(world, cast):
+    scheme_version_create(scheme=world["scheme"], by=cast.office, effective_from=dt.date(2026, 7, 1),
+                          indicators=[{"code": "plan_completion", "weight": 50, "method": "target", "params": {"target": "unit"}}])
+    q2 = race_compute(scheme=world["scheme"], period=Period.parse("2026-Q2"))
+    q3 = race_compute(scheme=world["scheme"], period=Q3)
+    assert q2.version.number == 1 and len(q2.rows[0].scores) == 3
+    assert q3.version.number == 2 and [s["code"] for s in q3.rows[0].scores] == ["plan_completion"]
+    assert by_unit(q3.rows)["匡堰"].total == D("25.00")
+
+
+def test_what_if_reweights_without_storing_anything(world):
+    result = race_compute(scheme=world["scheme"], period=Q3, weights={"plan_completion": D(0), "investment_growth": D(40)})
+    assert by_unit(result.rows)["匡堰"].total == D("47.00")
+    assert not world["scheme"].snapshots.exists()
+
+
+def test_an_indicator_whose_source_has_not_landed_is_skipped_and_said_so(world, cast, monkeypatch):
+    from tuijin.race.indicators import REGISTRY
+
+    monkeypatch.setattr(REGISTRY["investment_growth"], "requires", "tuijin.nowhere.selectors:missing")
+    snapshot = snapshot_compute(scheme=world["scheme"], period=Q3, by=cast.office)
+    assert snapshot.skipped == ["Investment growth"] or snapshot.skipped == ["投资增速"]
+    assert snapshot.rows.get(unit=cast.town).total == D("17.00")
+
+
+def test_a_unit_without_a_plan_gets_zero_plan_points_not_an_error(world, cast):
+    world["scheme"].units.add(cast.units["新浦"])
+    rows = by_unit(race_compute(scheme=world["scheme"], period=Q3).rows)
+    assert score_of(rows["新浦"], "plan_completion") == D("0.00")
+
+
+@pytest.mark.parametrize("who", ["town", "department", "leader"])
+def test_only_the_office_computes_and_publishes(world, cast, who):
+    with pytest.raises(PermissionDenied):
+        snapshot_compute(scheme=world["scheme"], period=Q3, by=cast.members[who])
+    snapshot = snapshot_compute(scheme=world["scheme"], period=Q3, by=cast.office)
+    with pytest.raises(PermissionDenied):
+        snapshot_publish(snapshot=snapshot, by=cast.members[who])
+
+
+def test_the_command_computes_and_publishes(world, cast, capsys):
+    call_command("race", scheme="towns", period="2026-Q3", publish=True)
+    out = capsys.readouterr().out
+    assert "龙山" in out and "30.00" in out
+    assert world["scheme"].snapshots.get().status == SnapshotStatus.PUBLISHED
