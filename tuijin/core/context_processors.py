@@ -33,6 +33,10 @@ def navigation(request):
             url = reverse(name)
         except NoReverseMatch:
             continue
-        active = current == url if url == "/" else current.startswith(url)
-        items.append({"url": url, "label": label, "active": active, "group": group})
+        items.append({"url": url, "label": label, "active": False, "group": group})
+    # The entry whose address is the longest prefix of the current page is the active one
+    # (/projects/libraries/ is "Libraries", not also "Project registry").
+    matching = [i for i in items if (current == i["url"] if i["url"] == "/" else current.startswith(i["url"]))]
+    if matching:
+        max(matching, key=lambda i: len(i["url"]))["active"] = True
     return context | {"nav_items": items, "user_role": role}
