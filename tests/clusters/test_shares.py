@@ -65,7 +65,7 @@ def xinpu_factors_for_one():
 def test_it_refuses_weights_that_do_not_add_up_to_one(weights):
     with pytest.raises(ShareError) as exc:
         weighted_shares(XINPU, xinpu_factors(*(F(w) for w in weights)))
-    assert "must add up to exactly 1" in exc.value.messages[0]
+    assert "须恰好等于1" in exc.value.messages[0]
 
 
 def test_decimal_weights_that_add_up_to_one_exactly_are_accepted():
@@ -77,7 +77,7 @@ def test_decimal_weights_that_add_up_to_one_exactly_are_accepted():
 def test_it_refuses_a_weighted_kind_nobody_contributed():
     factors = [Factor("land", "土地", "亩", {"A": F(0), "B": F(0)}, F("0.5")),
                Factor("cash", "现金", "万元", {"A": F(1), "B": F(1)}, F("0.5"))]
-    with pytest.raises(ShareError, match="No shareholder contributed 土地"):
+    with pytest.raises(ShareError, match="没有股东投入土地，但规则赋予其0.5的权重"):
         weighted_shares(["A", "B"], factors)
 
 
@@ -120,24 +120,24 @@ def test_shapley_of_an_additive_game_is_each_ones_own_income():
 
 def test_shapley_refuses_a_missing_coalition_naming_it():
     v = {frozenset({"A"}): F(10), frozenset({"B"}): F(30)}
-    with pytest.raises(ShareError, match="1 of the 3 coalitions is missing|missing, e.g. A\\+B"):
+    with pytest.raises(ShareError, match="3个联盟中有1个缺少收益数据，如：A\\+B"):
         shapley_shares(["A", "B"], v)
 
 
 def test_shapley_refuses_a_nonzero_empty_coalition():
     v = {frozenset(): F(5), frozenset({"A"}): F(10)}
-    with pytest.raises(ShareError, match="empty coalition must be 0"):
+    with pytest.raises(ShareError, match="空联盟的收益须为0"):
         shapley_shares(["A"], v)
 
 
 def test_shapley_refuses_more_than_twelve_shareholders_before_reading_anything():
-    with pytest.raises(ShareError, match="at most 12"):
+    with pytest.raises(ShareError, match="13家股东需填写8192个数据"):
         shapley_shares([str(i) for i in range(13)], {})
 
 
 def test_shapley_refuses_a_negative_value():
     v = {frozenset({"A"}): F(100), frozenset({"B"}): F(0), frozenset({"A", "B"}): F(50)}
-    with pytest.raises(ShareError, match="negative Shapley value"):
+    with pytest.raises(ShareError, match="B的沙普利值为负"):
         shapley_shares(["A", "B"], v)
 
 
@@ -182,5 +182,5 @@ def test_a_single_shareholder_receives_everything():
 
 
 def test_it_refuses_to_distribute_by_shares_that_do_not_add_up():
-    with pytest.raises(ShareError, match="do not add up to 100"):
+    with pytest.raises(ShareError, match="持股比例合计不等于100%"):
         distribute_by_share(Decimal(10), [("A", Decimal(60)), ("B", Decimal(30))])

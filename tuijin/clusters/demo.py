@@ -232,7 +232,7 @@ def _xufu_company(ctx, cluster, members_of) -> None:
                                                  kind=ShareholderKind.VILLAGE, village=villages[name], by=office)
         services.contribution_set(shareholder=holders[name], kind=ContributionKind.CASH, quantity=Decimal(cash), by=office)
     x, t, j = (holders[n].pk for n in ("徐福村", "田央村", "筋竹村"))
-    rule = services.rule_create(company=company, method=AllocationMethod.SHAPLEY, effective_from=dt.date(year - 1, 1, 1),
+    rule = services.rule_create(company=company, method=AllocationMethod.SHAPLEY, effective_from=dt.date(year - 2, 1, 1),
                                 approved_by="徐福片区三村成员代表大会", approved_on=dt.date(year - 2, 12, 20),
                                 document_number="龙徐片〔%s〕3号" % (year - 2), by=office)
     incomes = {frozenset({x}): 300, frozenset({t}): 120, frozenset({j}): 80, frozenset({x, t}): 520,

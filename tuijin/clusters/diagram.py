@@ -9,9 +9,9 @@ import math
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-WIDTH, HEIGHT = 820, 560
+WIDTH, HEIGHT = 1000, 680
 CX, CY = WIDTH / 2, HEIGHT / 2
-VILLAGE_R, PROJECT_R = 150, 245
+VILLAGE_R, PROJECT_R = 130, 200
 STAGE_COLOURS = {
     "idea": "#94a3b8", "preparation": "#e0a800", "started": "#1565c0", "construction": "#1565c0",
     "completed": "#1a7f37", "operating": "#1a7f37", "review": "#1a7f37",
@@ -42,10 +42,10 @@ def cluster_svg(cluster, villages: list, links: list) -> str:
         base = angle_of.get(village_id)
         if base is None:  # no host village: along the bottom
             base = math.pi / 2 + (sector / 2 if count % 2 == 0 else 0)
-        spread = min(sector * 0.8, 0.22 * len(items))
+        spread = min(sector * 0.85, 0.3 * len(items))
         for i, link in enumerate(items):
             a = base + (spread * (i / (len(items) - 1) - 0.5) if len(items) > 1 else 0)
-            ring = PROJECT_R + (28 if i % 2 else 0)
+            ring = PROJECT_R + 45 * (i % 3)
             project_nodes.append((link, a, CX + ring * math.cos(a), CY + ring * math.sin(a)))
     for link, _a, x, y in project_nodes:
         if link.village_id in angle_of:
@@ -60,9 +60,8 @@ def cluster_svg(cluster, villages: list, links: list) -> str:
         parts.append(f'<line x1="{CX}" y1="{CY}" x2="{vx:.1f}" y2="{vy:.1f}" stroke="#1d4e89" stroke-width="2"/>')
     for link, a, x, y in project_nodes:
         colour = STAGE_COLOURS.get(link.project.stage, "#94a3b8")
-        anchor = "start" if math.cos(a) > 0.2 else ("end" if math.cos(a) < -0.2 else "middle")
-        dx = 10 if anchor == "start" else (-10 if anchor == "end" else 0)
-        dy = 4 if anchor != "middle" else (16 if math.sin(a) > 0 else -10)
+        anchor = "start" if math.cos(a) >= -0.01 else "end"
+        dx, dy = (10 if anchor == "start" else -10), 4
         parts.append(
             f'<g class="project-node"><title>{escape(link.project.code)} {escape(link.project.name)}</title>'
             f'<a href="/projects/{link.project_id}/"><circle cx="{x:.1f}" cy="{y:.1f}" r="6" fill="{colour}"/>'

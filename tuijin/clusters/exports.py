@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from . import selectors
+from . import selectors, services
 from .choices import UNITS, ContributionKind, DistributionMethod
 
 
@@ -171,6 +171,7 @@ def _explanation_sheet(wb, allocation) -> None:
         cell.border = BORDER
         ws.column_dimensions[get_column_letter(col)].width = col_width
     row = 2
+    services.explained(allocation.lines.all())
     for line in allocation.lines.all():
         for col, value in enumerate([line.shareholder.name, _("Share"), None, None, None, None, float(line.percent)], start=1):
             cell = ws.cell(row=row, column=col, value=value)
@@ -233,11 +234,16 @@ def _table(doc, heads: list[str], rows: list[list], *, bold_rows: set[int] = fro
     return table
 
 
+def _pct(value, places: int) -> str:
+    return f"{value:.{places}f}"
+
+
 def allocation_statement(company) -> bytes:
     cluster = company.cluster
     holders, _kinds, _cells = selectors.contribution_matrix(company)
     allocation = selectors.latest_allocation(company)
     rule = allocation.rule if allocation else company.rules.order_by("-version").first()
+    places = rule.rounding_places if rule else 4
     distributions = selectors.company_distributions(company)
 
     doc = Document()
@@ -272,15 +278,16 @@ def allocation_statement(company) -> bytes:
     _para(doc, _("3. Shares"), font=HEADING_FONT)
     if allocation:
         lines = list(allocation.lines.all())
+        services.explained(lines)
         _table(doc, [_("No."), _("Shareholder"), _("Share (%)")],
-               [[n, line.shareholder.name, line.percent.normalize()] for n, line in enumerate(lines, start=1)]
-               + [["", _("Total"), sum(line.percent for line in lines).normalize()]],
+               [[n, line.shareholder.name, _pct(line.percent, places)] for n, line in enumerate(lines, start=1)]
+               + [["", _("Total"), _pct(sum(line.percent for line in lines), places)]],
                bold_rows={len(lines)})
         _para(doc, _("How each share is computed:"), indent=True)
         rows, bold = [], set()
         for line in lines:
             bold.add(len(rows))
-            rows.append([line.shareholder.name, _("Share"), "", "", "", line.percent.normalize()])
+            rows.append([line.shareholder.name, _("Share"), "", "", "", _pct(line.percent, places)])
             for term in line.explanation:
                 rows.append(["", f"{term['label']}（{term['unit']}）", term["x"], term["total"], term["weight"], term["percent"]])
         _table(doc, [_("Shareholder"), _("Term"), "x_ik", "Σ_j x_jk", "w_k", _("w·x/Σx (percentage points)")], rows,
@@ -300,7 +307,7 @@ def allocation_statement(company) -> bytes:
         lines = list(d.lines.all())
         _table(doc, [_("Shareholder"), _("Share (%)"), _("Guaranteed (10k yuan)"), _("By share (10k yuan)"),
                      _("Paid (10k yuan)")],
-               [[line.shareholder.name, line.percent.normalize() if line.percent is not None else "—",
+               [[line.shareholder.name, _pct(line.percent, places) if line.percent is not None else "—",
                  format(line.guaranteed, ",f"), format(line.by_share, ",f"), format(line.total, ",f")] for line in lines]
                + [[_("Total"), "", "", "", format(sum(line.total for line in lines), ",f")]],
                bold_rows={len(lines)})

@@ -265,7 +265,7 @@ def factors_for(rule: AllocationRule, holders: list[Shareholder], contributions:
         parts = [
             ("cash", label(ContributionKind.CASH), amounts(ContributionKind.CASH)),
             ("assets", label(ContributionKind.ASSETS), amounts(ContributionKind.ASSETS)),
-            ("land", _("Land (valued)"), land),
+            ("land_value", _("Land (valued)"), land),
         ]
         return _money_factors(parts)
     if method == AllocationMethod.FIXED_POPULATION:
@@ -276,7 +276,7 @@ def factors_for(rule: AllocationRule, holders: list[Shareholder], contributions:
             raise shares.ShareError(_("No shareholder has a population entered; nothing to apportion the pool by."))
         grand = sum(cash.values(), Fraction(0)) + pool
         return [
-            shares.Factor("cash", _("Fixed cash"), _("10k yuan"), cash, sum(cash.values(), Fraction(0)) / grand),
+            shares.Factor("fixed_cash", _("Fixed cash"), _("10k yuan"), cash, sum(cash.values(), Fraction(0)) / grand),
             shares.Factor("population", label(ContributionKind.POPULATION), _("persons"), population, pool / grand),
         ]
     raise shares.ShareError(_("This method does not use contribution factors."))
@@ -328,14 +328,32 @@ def allocation_compute(*, rule: AllocationRule, by) -> Allocation:
 
 def _term_json(term: shares.Term) -> dict:
     return {
-        "label": term.label,
-        "unit": str(term.unit),
+        "key": term.key,
+        "params": term.params,
         "x": _fmt(term.x),
         "total": _fmt(term.total),
         "weight": _fmt(term.weight),
         "weight_exact": f"{term.weight.numerator}/{term.weight.denominator}",
         "percent": str(shares.fraction_to_decimal(term.value * 100, 6)),
     }
+
+
+def term_label(term: dict) -> tuple[str, str]:
+    """The label and unit of a stored explanation line, in the reader's language."""
+    key = term.get("key", "")
+    if key in ContributionKind.values:
+        return str(ContributionKind(key).label), str(UNITS[ContributionKind(key)])
+    if key == "shapley":
+        return _("joining %(size)s other(s): mean marginal income of %(count)s coalition(s)") % term["params"], _("10k yuan")
+    labels = {"capital": _("Capital (cash and assets)"), "land_value": _("Land (valued)"), "fixed_cash": _("Fixed cash")}
+    return labels.get(key, key), _("10k yuan")
+
+
+def explained(lines) -> None:
+    """Put the translated label and unit on each explanation line of allocation lines."""
+    for line in lines:
+        for term in line.explanation:
+            term["label"], term["unit"] = term_label(term)
 
 
 def _fmt(value: Fraction) -> str:

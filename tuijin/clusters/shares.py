@@ -89,6 +89,8 @@ class Factor:
 class Term:
     label: str
     unit: str
+    key: str  # what the term is: a contribution kind, "capital", "shapley" …
+    params: dict
     x: Fraction  # this shareholder's amount x_ik
     total: Fraction  # everyone's amount Σ_j x_jk
     weight: Fraction  # w_k
@@ -136,7 +138,7 @@ def weighted_shares(holders: Sequence[Hashable], factors: Sequence[Factor], *, p
             x = factor.values.get(h, Fraction(0))
             value = factor.weight * x / total
             shares[h].exact += value
-            shares[h].terms.append(Term(factor.label, factor.unit, x, total, factor.weight, value))
+            shares[h].terms.append(Term(factor.label, factor.unit, factor.key, {}, x, total, factor.weight, value))
     return _publish(holders, shares, places)
 
 
@@ -216,7 +218,8 @@ def shapley_shares(holders: Sequence[Hashable], incomes: dict[frozenset, Fractio
             phi += mean / n
             terms.append(Term(
                 _("joining %(size)s other(s): mean marginal income of %(count)s coalition(s)") % {"size": size, "count": len(marginals)},
-                _("10k yuan"), mean, grand, Fraction(1, n), mean / n / grand,
+                _("10k yuan"), "shapley", {"size": size, "count": len(marginals)}, mean, grand, Fraction(1, n),
+                mean / n / grand,
             ))
         if phi < 0:
             raise ShareError(

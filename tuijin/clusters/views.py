@@ -186,8 +186,11 @@ def company_detail(request, pk):
         totals.append({"quantity": quantity, "valuation": valuation})
     allocation = selectors.latest_allocation(company)
     percents = {line.shareholder_id: line.percent for line in allocation.lines.all()} if allocation else {}
+    if allocation:
+        services.explained(allocation.lines.all())
     for row in rows:
         row["percent"] = percents.get(row["holder"].pk)
+    places = allocation.rule.rounding_places if allocation else 4
     rules = list(selectors.company_rules(company))
     for rule in rules:
         rule.params_display = rule_params(rule)
@@ -209,7 +212,7 @@ def company_detail(request, pk):
         "rules": rules, "current_rule": rules[0] if rules else None, "allocation": allocation,
         "incomes": incomes, "distributions": distributions, "chart_json": json.dumps(chart),
         "can_manage": policy.can_manage(request.user), "preview_error": preview_error,
-        "shapley": AllocationMethod.SHAPLEY,
+        "shapley": AllocationMethod.SHAPLEY, "places": places, "percent_total": sum(percents.values(), 0),
     })
 
 
