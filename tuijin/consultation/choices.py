@@ -4,32 +4,33 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProblemCategory(models.TextChoices):
-    LAND = "land", _("Land")
-    APPROVALS = "approvals", _("Approvals")
-    FUNDS = "funds", _("Funds")
+    LAND = "land", pgettext_lazy("problem category", "Land")
+    APPROVALS = "approvals", pgettext_lazy("problem category", "Approvals")
+    FUNDS = "funds", pgettext_lazy("problem category", "Funds")
     DEMOLITION = "demolition", _("Demolition and resettlement")
-    UTILITIES = "utilities", _("Utilities")
-    POLICY = "policy", _("Policy")
-    OTHER = "other", _("Other")
+    UTILITIES = "utilities", pgettext_lazy("problem category", "Utilities")
+    POLICY = "policy", pgettext_lazy("problem category", "Policy")
+    OTHER = "other", pgettext_lazy("problem category", "Other")
 
 
 class Urgency(models.TextChoices):
-    NORMAL = "normal", _("Normal")
-    URGENT = "urgent", _("Urgent")
-    CRITICAL = "critical", _("Critical")
+    NORMAL = "normal", pgettext_lazy("urgency", "Normal")
+    URGENT = "urgent", pgettext_lazy("urgency", "Urgent")
+    CRITICAL = "critical", pgettext_lazy("urgency", "Critical")
 
 
 class Level(models.TextChoices):
     """The escalation ladder, lowest first."""
 
-    OWNER = "owner", _("Owner")
-    TOWN = "town", _("Town")
-    DEPARTMENT = "department", _("Department")
-    MEETING = "meeting", _("Consultation meeting")
-    LEADER = "leader", _("County leader")
+    OWNER = "owner", pgettext_lazy("ladder", "Owner")
+    TOWN = "town", pgettext_lazy("ladder", "Town")
+    DEPARTMENT = "department", pgettext_lazy("ladder", "Department")
+    MEETING = "meeting", pgettext_lazy("ladder", "Consultation meeting")
+    LEADER = "leader", pgettext_lazy("ladder", "County leader")
 
 
 LADDER: list[str] = [Level.OWNER, Level.TOWN, Level.DEPARTMENT, Level.MEETING, Level.LEADER]
@@ -45,9 +46,9 @@ def next_level(level: str) -> str | None:
 
 
 class ProblemStatus(models.TextChoices):
-    OPEN = "open", _("Being handled")
+    OPEN = "open", pgettext_lazy("problem status", "Being handled")
     REPLIED = "replied", _("Resolution proposed")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("problem status", "Closed")
 
 
 class EventKind(models.TextChoices):
@@ -55,7 +56,7 @@ class EventKind(models.TextChoices):
     ESCALATED = "escalated", _("Escalated")
     AUTO_ESCALATED = "auto_escalated", _("Escalated on deadline")
     REPLIED = "replied", _("Replied")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("event", "Closed")
     REOPENED = "reopened", _("Reopened")
     ON_AGENDA = "on_agenda", _("Put on meeting agenda")
     DECIDED = "decided", _("Decided by meeting")
@@ -63,10 +64,10 @@ class EventKind(models.TextChoices):
 
 
 class RaiserKind(models.TextChoices):
-    OWNER = "owner", _("Owner")
-    TOWN = "town", _("Town")
-    DEPARTMENT = "department", _("Department")
-    OFFICE = "office", _("Project office")
+    OWNER = "owner", pgettext_lazy("raiser", "Owner")
+    TOWN = "town", pgettext_lazy("raiser", "Town")
+    DEPARTMENT = "department", pgettext_lazy("raiser", "Department")
+    OFFICE = "office", pgettext_lazy("raiser", "Project office")
 
 
 class MeetingKind(models.TextChoices):
@@ -75,14 +76,14 @@ class MeetingKind(models.TextChoices):
 
 
 class MeetingStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    HELD = "held", _("Held")
+    PLANNED = "planned", pgettext_lazy("meeting status", "Planned")
+    HELD = "held", pgettext_lazy("meeting status", "Held")
 
 
 class ActionStatus(models.TextChoices):
-    OPEN = "open", _("In progress")
+    OPEN = "open", pgettext_lazy("action status", "In progress")
     REPORTED = "reported", _("Evidence submitted")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("event", "Closed")
 
 
 class NoticeKind(models.TextChoices):

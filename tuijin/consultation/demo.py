@@ -79,13 +79,13 @@ REPLIES = [
     "已与权属单位对接，施工排期已确定，预计两周内完成。",
 ]
 DECISIONS = {
-    ProblemCategory.LAND: "由{d}牵头统筹调剂用地指标，{t}配合完成地块报批材料，确保按期供地。",
-    ProblemCategory.APPROVALS: "由{d}牵头组织联合审查，一次性出具审查意见，压缩审批时限。",
-    ProblemCategory.FUNDS: "由{d}牵头落实资金拨付，按工程进度优先保障项目用款。",
-    ProblemCategory.DEMOLITION: "由{t}牵头做好群众工作，{d}配合开展补偿评估复核，限期完成征迁。",
-    ProblemCategory.UTILITIES: "由{d}牵头协调管线权属单位，明确迁改排期并倒排工期。",
-    ProblemCategory.POLICY: "由{d}牵头研究政策适用口径，形成书面意见后兑现到位。",
-    ProblemCategory.OTHER: "由{t}牵头落实属地责任，{d}配合做好保障。",
+    ProblemCategory.LAND: "统筹调剂用地指标，完成地块报批材料，确保按期供地。",
+    ProblemCategory.APPROVALS: "组织联合审查，一次性出具审查意见，压缩审批时限。",
+    ProblemCategory.FUNDS: "落实资金拨付，按工程进度优先保障项目用款。",
+    ProblemCategory.DEMOLITION: "做好群众工作，开展补偿评估复核，限期完成征迁。",
+    ProblemCategory.UTILITIES: "协调管线权属单位，明确迁改排期并倒排工期。",
+    ProblemCategory.POLICY: "研究政策适用口径，形成书面意见后兑现到位。",
+    ProblemCategory.OTHER: "落实属地责任，做好施工环境保障。",
 }
 GENERAL_DECISIONS = [
     ("各镇街道对照本周通报的逾期问题清单逐项销号，逾期未办结的说明原因。", "发改局"),
@@ -249,13 +249,14 @@ def load(ctx: DemoContext) -> None:
             evs.append(ProblemEvent(kind=EventKind.ON_AGENDA, at=meeting.starts_at - dt.timedelta(days=1), by=office,
                                     from_level=Level.MEETING, to_level=Level.MEETING, text=meeting.title))
             if final == Level.MEETING:
-                lead = rng.choice([department, project.town or department])
+                town_led = project.town is not None and category in (ProblemCategory.DEMOLITION, ProblemCategory.OTHER)
+                lead, partner = (project.town, department) if town_led else (department, project.town or office_unit)
                 a_deadline = meeting.date + dt.timedelta(days=rng.choice([7, 14, 21, 28]))
                 action = ActionItem(
-                    meeting=meeting, order=0, text=DECISIONS[category].format(d=department.display_short,
-                                                                              t=(project.town or department).display_short),
+                    meeting=meeting, order=0,
+                    text=f"由{lead.display_short}牵头、{partner.display_short}配合，{DECISIONS[category]}",
                     responsible_unit=lead, deadline=a_deadline, status=ActionStatus.OPEN, is_demo=True,
-                    cooperating=(project.town.display_short if project.town and lead != project.town else department.display_short),
+                    cooperating=partner.name,
                 )
                 evs.append(ProblemEvent(kind=EventKind.DECIDED, at=meeting.starts_at + dt.timedelta(hours=2), by=office,
                                         from_level=Level.MEETING, to_level=Level.MEETING, to_unit=lead, deadline=a_deadline,

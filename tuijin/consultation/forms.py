@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuijin.orgs.choices import Role, UnitKind
 from tuijin.orgs.models import Unit, User
@@ -39,7 +40,7 @@ def _departments():
 
 class RaiseForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120, help_text=_("One line: what blocks the project."))
-    category = forms.ChoiceField(label=_("Category"), choices=ProblemCategory.choices)
+    category = forms.ChoiceField(label=pgettext_lazy("consultation", "Category"), choices=ProblemCategory.choices)
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
     level = forms.ChoiceField(label=_("Submit to"), choices=())
     department = forms.ModelChoiceField(
@@ -86,9 +87,9 @@ class ReopenForm(forms.Form):
 
 class ProblemFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    level = forms.ChoiceField(label=_("Level"), required=False, choices=[("", _("All levels"))] + [(lvl, Level(lvl).label) for lvl in LADDER])
+    level = forms.ChoiceField(label=pgettext_lazy("consultation", "Level"), required=False, choices=[("", _("All levels"))] + [(lvl, Level(lvl).label) for lvl in LADDER])
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All statuses")), *ProblemStatus.choices])
-    category = forms.ChoiceField(label=_("Category"), required=False, choices=[("", _("All categories")), *ProblemCategory.choices])
+    category = forms.ChoiceField(label=pgettext_lazy("consultation", "Category"), required=False, choices=[("", _("All categories")), *ProblemCategory.choices])
     unit = forms.ModelChoiceField(label=_("Responsible unit"), required=False, queryset=Unit.objects.none(), empty_label=_("All units"))
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 

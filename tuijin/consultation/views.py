@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from tuijin.lib.errors import ServiceError
@@ -544,6 +545,7 @@ def statistics(request):
         "average_days": selectors.average_days_to_close(start, end), "closed": closed, "on_time": on_time,
         "rate": selectors._rate(on_time, closed), "overdue": selectors.overdue_problems(today).count(),
         "overdue_actions": selectors.overdue_actions(today).count(), "chart": chart, "today": today,
+        "open_label": pgettext("consultation", "Open"), "closed_label": pgettext("consultation", "Closed"),
     })
 
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..choices import ActionStatus, MeetingKind, MeetingStatus
 from .attachments import Attachment
@@ -126,7 +127,7 @@ class ActionItem(models.Model):
         blank=True,
         related_name="actions",
     )
-    text = models.TextField(_("decision"))
+    text = models.TextField(pgettext_lazy("consultation", "decision"))
     responsible_unit = models.ForeignKey(
         "orgs.Unit", verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="consultation_actions"
     )

@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..choices import (
     EventKind,
@@ -29,9 +30,9 @@ class DeadlineRule(models.Model):
     before it goes up by itself. Edited by the project office; missing rows fall back to the
     defaults from practice (choices.DEFAULT_DEADLINE_DAYS)."""
 
-    category = models.CharField(_("category"), max_length=12, choices=ProblemCategory.choices)
+    category = models.CharField(pgettext_lazy("consultation", "category"), max_length=12, choices=ProblemCategory.choices)
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
-    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    level = models.CharField(pgettext_lazy("consultation", "level"), max_length=12, choices=Level.choices)
     days = models.PositiveSmallIntegerField(
         _("days"), validators=[MinValueValidator(1), MaxValueValidator(365)], help_text=_("Calendar days at this level.")
     )
@@ -77,8 +78,8 @@ class Problem(models.Model):
         "projects.Project", verbose_name=_("project"), on_delete=models.PROTECT, related_name="problems"
     )
     title = models.CharField(_("title"), max_length=120)
-    category = models.CharField(_("category"), max_length=12, choices=ProblemCategory.choices, db_index=True)
-    description = models.TextField(_("description"))
+    category = models.CharField(pgettext_lazy("consultation", "category"), max_length=12, choices=ProblemCategory.choices, db_index=True)
+    description = models.TextField(pgettext_lazy("consultation", "description"))
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("raised by"), on_delete=models.PROTECT, related_name="+"
@@ -88,7 +89,7 @@ class Problem(models.Model):
     )
     raiser_kind = models.CharField(_("raised as"), max_length=12, choices=RaiserKind.choices)
     raised_at = models.DateTimeField(_("raised"), default=timezone.now, db_index=True)
-    level = models.CharField(_("level"), max_length=12, choices=Level.choices, db_index=True)
+    level = models.CharField(pgettext_lazy("consultation", "level"), max_length=12, choices=Level.choices, db_index=True)
     responsible_unit = models.ForeignKey(
         "orgs.Unit", verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="assigned_problems"
     )
