@@ -9,9 +9,9 @@ class ReportingConfig(AppConfig):
     nav_group = _("Investment statistics")
     # Menu entries: (order, url name, label, roles or None for every signed-in role).
     nav = [
-        (30, "reporting:inbox", _("Monthly reporting"), None),
-        (31, "reporting:overview", _("Investment overview"), ("office", "leader", "town", "department")),
-        (32, "reporting:trends", _("Investment trends"), ("office", "leader", "town", "department")),
+        (20, "reporting:inbox", _("Monthly reporting"), None),
+        (21, "reporting:overview", _("Investment overview"), ("office", "leader", "town", "department")),
+        (22, "reporting:trends", _("Investment trends"), ("office", "leader", "town", "department")),
     ]
     # Project page tabs: (order, slug, label, "dotted.path.to.render(request, project) -> str").
     project_tabs = [(40, "monthly", _("Monthly reports"), "tuijin.reporting.views.project_tab")]
