@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.files.base import ContentFile
-from jsonschema import FormatChecker
 from django.utils import timezone
+from jsonschema import FormatChecker
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
