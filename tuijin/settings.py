@@ -18,7 +18,8 @@ from tuijin.lib.config import env
 
 BASE_DIR = Path(__file__).resolve().parent
 REPO_DIR = BASE_DIR.parent
-TESTING = "pytest" in sys.modules or env("TUIJIN_TESTING", "false", kind="bool", help="Set by the test runner.")
+_testing_env = env("TUIJIN_TESTING", "false", kind="bool", help="Run with test settings (fast hashing, no lockout). Set by the test runner.")
+TESTING = "pytest" in sys.modules or _testing_env
 
 DATA_DIR = Path(
     env(
@@ -26,6 +27,7 @@ DATA_DIR = Path(
         str(Path.home() / ".local" / "share" / "tuijin"),
         help="Directory for the embedded SQLite database, uploaded files and the generated secret key. "
         "Kept outside the source tree.",
+        shown_default="~/.local/share/tuijin",
     )
 ).expanduser()
 
@@ -197,7 +199,9 @@ STATICFILES_FINDERS = [
     "tuijin.core.finders.NodeModulesFinder",
 ]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(env("TUIJIN_MEDIA_DIR", str(DATA_DIR / "media"), help="Uploaded files (local storage)."))
+MEDIA_ROOT = Path(
+    env("TUIJIN_MEDIA_DIR", str(DATA_DIR / "media"), help="Uploaded files (local storage).", shown_default="$TUIJIN_DATA_DIR/media")
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -260,5 +264,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("TUIJIN_LOG_LEVEL", "WARNING", help="Log level of the server.")},
 }
 
+TUIJIN_BIND = env("TUIJIN_BIND", "127.0.0.1:8000", help="Address and port `tuijin serve` listens on (behind nginx).")
+TUIJIN_WORKERS = env("TUIJIN_WORKERS", "0", kind="int", help="gunicorn worker processes for `tuijin serve`; 0 = 2 × cores + 1.")
 TUIJIN_COUNTY_NAME = env("TUIJIN_COUNTY_NAME", "慈溪市", help="Name of the county running this installation.")
 TUIJIN_COUNTY_CODE = env("TUIJIN_COUNTY_CODE", "330282", help="6-digit administrative division code of the county.")

@@ -84,7 +84,7 @@ def backup(path: str | Path) -> dict:
 def restore(path: str | Path) -> dict:
     """Replace every table with the archive's rows, then restore the files."""
     try:
-        tar = tarfile.open(path, "r:gz")
+        tar = tarfile.open(path, "r:gz")  # noqa: SIM115  (closed by the with-block below)
     except (tarfile.TarError, OSError) as exc:
         raise BackupError(f"{path} is not a Tuijin backup: {exc}") from None
     with tar:

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 DEMO_SEED = 1335
-DEMO_PASSWORD = "tuijin-demo-2026"
+DEMO_PASSWORD = "tuijin-demo-2026"  # noqa: S105  (printed by `tuijin demo`; demo data only)
 
 
 @dataclass

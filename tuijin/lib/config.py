@@ -27,12 +27,13 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
-def env(name: str, default: str | None = None, *, help: str, kind: str = "str"):  # noqa: A002
+def env(name: str, default: str | None = None, *, help: str, kind: str = "str", shown_default: str | None = None):  # noqa: A002
     """Read one environment variable, register it, and convert it to ``kind``.
 
     Wrong values stop start-up with a message naming the variable and the expected form.
+    ``shown_default`` is what the reference prints when the default depends on the machine.
     """
-    REGISTRY[name] = Variable(name, default, help, kind)
+    REGISTRY[name] = Variable(name, default if shown_default is None else shown_default, help, kind)
     raw = os.environ.get(name)
     value = default if raw is None else raw
     if kind == "bool":

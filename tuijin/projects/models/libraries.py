@@ -94,6 +94,9 @@ class EntryEvent(models.Model):
         verbose_name_plural = _("entry events")
         ordering = ["at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.entry}"
+
 
 class GateCriterion(models.Model):
     """What a project must have to enter a library, set by the project office."""
@@ -230,3 +233,6 @@ class PlanMonth(models.Model):
             models.UniqueConstraint(fields=["entry", "month"], name="plan_month_unique"),
             models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="plan_month_in_year"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.entry} · {self.month}"

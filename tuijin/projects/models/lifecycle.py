@@ -138,3 +138,6 @@ class StageChange(models.Model):
         verbose_name = _("stage change")
         verbose_name_plural = _("stage changes")
         ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.get_from_stage_display()} → {self.get_to_stage_display()}"

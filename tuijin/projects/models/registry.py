@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import DocumentKind, LibraryKind, Level, Nature, ProjectStatus, Stage
+from ..choices import DocumentKind, Level, LibraryKind, Nature, ProjectStatus, Stage
 
 NATIONAL_CODE_PATTERN = r"^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$"
 national_code_validator = RegexValidator(

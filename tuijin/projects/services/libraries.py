@@ -2,20 +2,39 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuijin.lib.errors import PermissionDenied, ServiceError
 from tuijin.orgs import policy
 
-from ..choices import REVIEW_QUEUE_STATUSES, EntryAction, EntryStatus, LibraryKind, NodeStatus, PlanCategory, Stage
-from ..models import EntryEvent, GateCriterion, Library, LibraryEntry, PlanEntry, PlanMonth, PlanVersion, Project
+from ..choices import (
+    REVIEW_QUEUE_STATUSES,
+    EntryAction,
+    EntryStatus,
+    LibraryKind,
+    NodeStatus,
+    PlanCategory,
+    Stage,
+)
+from ..models import (
+    EntryEvent,
+    GateCriterion,
+    Library,
+    LibraryEntry,
+    PlanEntry,
+    PlanMonth,
+    PlanVersion,
+    Project,
+)
+
+logger = logging.getLogger(__name__)
 
 #: The library a project must be admitted to before it can enter each library.
 LOWER = {LibraryKind.ROLLING: LibraryKind.RESERVE, LibraryKind.ANNUAL: LibraryKind.ROLLING}
@@ -76,6 +95,7 @@ def gate_check(project: Project, library_kind: str) -> list[str]:
             try:
                 model_field = Project._meta.get_field(name)
             except Exception:  # noqa: BLE001  (a misconfigured criterion must not break submission)
+                logger.warning("Gate criterion %s names an unknown field %r", criterion.pk, name)
                 continue
             if getattr(project, model_field.attname) in (None, ""):
                 missing.append(_("%(field)s is not filled in.") % {"field": model_field.verbose_name})
@@ -143,7 +163,7 @@ def even_split(total: Decimal, first_month: int = 1) -> dict[int, Decimal]:
     """Spread ``total`` evenly over the months from ``first_month`` to December, exactly."""
     months = list(range(first_month, 13))
     share = (total / len(months)).quantize(Decimal("0.0001"))
-    split = {m: share for m in months}
+    split = dict.fromkeys(months, share)
     split[12] += total - share * len(months)
     return split
 

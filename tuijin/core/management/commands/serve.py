@@ -15,8 +15,8 @@ class Command(BaseCommand):
     help = "Run the production web server (gunicorn). Needs DATABASE_URL and TUIJIN_SECRET_KEY."
 
     def add_arguments(self, parser):
-        parser.add_argument("--bind", default=os.environ.get("TUIJIN_BIND", "127.0.0.1:8000"))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("TUIJIN_WORKERS", "0")) or None)
+        parser.add_argument("--bind", default=settings.TUIJIN_BIND)
+        parser.add_argument("--workers", type=int, default=settings.TUIJIN_WORKERS or None)
         parser.add_argument("--no-migrate", action="store_true", help="Do not apply migrations before starting.")
 
     def handle(self, *args, bind: str, workers: int | None, no_migrate: bool, **options):
