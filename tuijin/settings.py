@@ -40,7 +40,7 @@ def _secret_key() -> str:
         return key
     if TESTING:
         return "tuijin-tests-only"
-    if DATABASE_URL_SET:
+    if DATABASE_URL_SET and not _db["ENGINE"].endswith("sqlite3"):
         raise ImproperlyConfigured(
             "TUIJIN_SECRET_KEY is not set. A production server (DATABASE_URL given) needs a secret key: "
             "generate one with `python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
