@@ -195,6 +195,7 @@ def _current_period(ctx: DemoContext, period: ReportingPeriod | None) -> None:
             report.submitted_at = report.verified_at = report.confirmed_at = None
             report.is_late = False
             report.version = 1
+            report.amount, report.progress = Decimal(0), ""
         if report.submitted_at:
             events.append(ReportEvent(report=report, action=ReportAction.SUBMIT, by=None, at=report.submitted_at,
                                       amount=report.amount))
@@ -223,9 +224,11 @@ def _current_period(ctx: DemoContext, period: ReportingPeriod | None) -> None:
             r.status = ReportStatus.DRAFT
             r.submitted_at = r.verified_at = r.confirmed_at = None
             r.is_late = False
+            r.amount, r.progress = Decimal(0), ""
     MonthlyReport.objects.bulk_update(
         changed,
-        ["status", "submitted_at", "verified_at", "confirmed_at", "is_late", "return_reason", "version"],
+        ["status", "submitted_at", "verified_at", "confirmed_at", "is_late", "return_reason", "version", "amount",
+         "progress"],
         batch_size=1000,
     )
     ReportEvent.objects.bulk_create(events, batch_size=2000)

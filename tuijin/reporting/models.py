@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PeriodStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Open for filing")
     LOCKED = "locked", _("Confirmed and locked")
 
 
@@ -121,7 +121,7 @@ class ReportAction(models.TextChoices):
 class ReportEvent(models.Model):
     """One step of a report's way through the cycle: who, when, the amount then, and why."""
 
-    report = models.ForeignKey(MonthlyReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="events")
+    report = models.ForeignKey(MonthlyReport, verbose_name=_("monthly report"), on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=10, choices=ReportAction.choices)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, related_name="+"
@@ -147,7 +147,7 @@ class ReportPhoto(models.Model):
     """A site photo of a monthly report, checked to be a real image and kept in Django storage.
     Time and place come from its EXIF data when the camera recorded them."""
 
-    report = models.ForeignKey(MonthlyReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="photos")
+    report = models.ForeignKey(MonthlyReport, verbose_name=_("monthly report"), on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("photo"), upload_to=photo_path)
     width = models.PositiveIntegerField(_("width"), default=0)
     height = models.PositiveIntegerField(_("height"), default=0)

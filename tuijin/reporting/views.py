@@ -348,7 +348,7 @@ def overview(request):
             "period_text": f"{year}-{month:02d}",
             "periods": [f"{y}-{m:02d}" for y, m in periods],
             "by": by,
-            "groupings": [("town", _("Town")), ("department", _("Department")), ("category", _("Category")),
+            "groupings": [("town", _("Town or street")), ("department", _("Department")), ("category", _("Category")),
                           ("industry_chain", _("Industry chain"))],
             "county": county,
             "units": units,
