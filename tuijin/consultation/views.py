@@ -23,7 +23,7 @@ from tuijin.orgs.policy import can_view_project, role_of
 from tuijin.projects.models import Project
 
 from . import documents, forms, policy, selectors
-from .choices import LADDER, ActionStatus, Level, MeetingStatus, ProblemCategory, ProblemStatus, Urgency
+from .choices import LADDER, ActionStatus, Level, ProblemCategory, Urgency
 from .models import ActionItem, DeadlineRule, Meeting, Notice, Problem
 from .services import meetings as meeting_services
 from .services import notices as notice_services
