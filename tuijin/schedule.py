@@ -11,4 +11,9 @@ BEAT_SCHEDULE = {
         "task": "tuijin.projects.tasks.mark_overdue_nodes",
         "schedule": crontab(hour=1, minute=0),
     },
+    # Problems past their ladder deadline go one level up; near deadlines are reminded.
+    "escalate-problems": {
+        "task": "tuijin.consultation.tasks.escalate_problems",
+        "schedule": crontab(hour=1, minute=30),
+    },
 }
