@@ -46,14 +46,14 @@ def test_it_refuses_a_file_that_is_not_excel(cast, tmp_path):
     path = tmp_path / "photo.xlsx"
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 10)
     report = run(path, cast.office)
-    assert "not an Excel" in report.file_error and Project.objects.count() == 0
+    assert "不是 Excel" in report.file_error and Project.objects.count() == 0
 
 
 def test_it_refuses_an_encrypted_workbook(cast, tmp_path):
     path = tmp_path / "locked.xlsx"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 2000)
     report = run(path, cast.office)
-    assert "password" in report.file_error and Project.objects.count() == 0
+    assert "密码" in report.file_error and Project.objects.count() == 0
 
 
 def test_it_refuses_a_zip_bomb_before_parsing(cast, tmp_path):
@@ -88,7 +88,7 @@ def test_it_stops_reading_after_a_long_run_of_empty_rows(cast, tmp_path):
     rows = plan_rows()[:-3] + [[""] * 14] * 250 + [["", "孤立项目", "", "", "2026", 1, "", "", "", "测试电器", "匡堰镇", "", "", ""]]
     report = run(plan_workbook(tmp_path / "gap.xlsx", rows), cast.office)
     assert report.ok and Project.objects.count() == 4
-    assert any("empty rows" in note for note in report.notes)
+    assert any("行为空" in note for note in report.notes)
 
 
 def test_it_refuses_formulas_without_a_computed_value(cast, tmp_path):
@@ -118,19 +118,20 @@ def test_it_says_when_no_header_is_found(cast, tmp_path):
         wb.active.append([f"说明{i}", i])
     wb.save(tmp_path / "noheader.xlsx")
     report = run(tmp_path / "noheader.xlsx", cast.office)
-    assert "No header row" in report.file_error
+    assert "未找到表头" in report.file_error
 
 
 def test_it_reads_libreoffice_ods_and_xls_copies(cast, tmp_path):
     import shutil
     import subprocess
 
-    if not shutil.which("soffice"):
+    soffice = shutil.which("soffice")
+    if not soffice:
         pytest.skip("LibreOffice is not installed")
     source = plan_workbook(tmp_path / "plan.xlsx")
     for suffix in ("ods", "xls"):
-        subprocess.run(["soffice", "--headless", "--convert-to", suffix, "--outdir", str(tmp_path), str(source)],
-                       check=True, capture_output=True, timeout=120)
+        subprocess.run([soffice, "--headless", "--convert-to", suffix, "--outdir", str(tmp_path), str(source)],
+                       check=True, capture_output=True, timeout=120)  # noqa: S603
         report = run(tmp_path / f"plan.{suffix}", cast.office, year=2026, library="annual", dry_run=True)
         assert report.ok and report.file_kind == suffix
         assert [r.outcome for r in report.rows] == [RowOutcome.CREATED] * 4

@@ -143,7 +143,7 @@ def export_projects(request):
     if not policy.can_export(request.user):
         raise PermissionDenied
     queryset = scope_projects(request.user, Project.objects.alive().with_related())
-    filterset = ProjectFilterSet(request.GET or None, queryset=queryset)
+    filterset = ProjectFilterSet(request.GET, queryset=queryset)
     projects = filterset.qs if filterset.is_valid() else queryset.none()
     title = f"{settings.TUIJIN_COUNTY_NAME}重大项目清单"
     content = project_list_table(projects.order_by("category__order", "-total_investment", "code"), title=title)
