@@ -164,3 +164,18 @@ def test_who_may_raise_on_a_project(cast, raise_problem, make_project):
             raise_problem(by=who, project=other)
     with pytest.raises(ServiceError):
         raise_problem(by=cast.town_officer, level=Level.MEETING)
+
+
+def test_the_daily_task_is_scheduled_and_escalates(cast, raise_problem):
+    from django.conf import settings
+
+    from tuijin.consultation.tasks import escalate_problems
+
+    entry = settings.CELERY_BEAT_SCHEDULE["escalate-problems"]
+    assert entry["task"] == escalate_problems.name
+    with time_machine.travel(START, tick=False):
+        problem = raise_problem()
+    with time_machine.travel(START + dt.timedelta(days=9), tick=False):
+        assert escalate_problems.delay().get() == {"escalated": 1, "reminded": 0}
+    problem.refresh_from_db()
+    assert problem.level == Level.DEPARTMENT
