@@ -92,9 +92,10 @@ def load(ctx: DemoContext) -> None:
             area = areas[i % len(areas)] if i < len(areas) else f"{areas[i % len(areas)][:2]}{'二三'[i // len(areas) - 1]}片区"
             specs.append((area, names, f"{town.short_name}镇{area}联合党委", "", "", None))
         cluster_specs.extend((town, *s) for s in specs)
+        first = named[town.short_name][1] if town.short_name in named else []
         villages = [
             Village(town=town, name=n, population=rng.randint(900, 4200), order=k, is_demo=True)
-            for k, n in enumerate(sorted(used, key=lambda x: (x not in (named.get(town.short_name, ("", []))[1]), x)))
+            for k, n in enumerate(sorted(used, key=lambda x: (first.index(x) if x in first else len(first), x)))
         ]
         villages_by_town[town.pk] = villages
     for name, _land, _cash, population in XINPU_EAST:

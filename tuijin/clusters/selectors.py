@@ -32,7 +32,9 @@ def clusters_for(user, *, town=None, q: str = ""):
         rows = rows.filter(Q(name__icontains=q) | Q(villages__name__icontains=q) | Q(party_committee__icontains=q)).distinct()
     return rows.annotate(
         project_count=Count("links", distinct=True), company_count=Count("companies", distinct=True)
-    ).prefetch_related(Prefetch("villages", queryset=Village.objects.order_by("order", "name")))
+    ).order_by("town__order", "name").prefetch_related(
+        Prefetch("villages", queryset=Village.objects.order_by("order", "name"))
+    )
 
 
 def cluster_project_ids():
