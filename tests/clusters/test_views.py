@@ -10,7 +10,14 @@ from openpyxl import load_workbook
 
 from tuijin.clusters import services
 from tuijin.clusters.choices import DistributionMethod
-from tuijin.clusters.models import AllocationRule, Cluster, ClusterProject, Contribution, JointCompany, Village
+from tuijin.clusters.models import (
+    AllocationRule,
+    Cluster,
+    ClusterProject,
+    Contribution,
+    JointCompany,
+    Village,
+)
 
 READERS_ALL = ["office", "leader"]
 
