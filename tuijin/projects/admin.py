@@ -8,7 +8,18 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category, GateCriterion, IndustryChain, Library, NodeTemplate, NodeType, Project, TemplateNode
+from tuijin.orgs.admin import OfficeAdmin, office_only
+
+from .models import (
+    Category,
+    GateCriterion,
+    IndustryChain,
+    Library,
+    NodeTemplate,
+    NodeType,
+    Project,
+    TemplateNode,
+)
 
 #: Project fields a gate may require to be filled.
 GATE_FIELDS = (
@@ -30,21 +41,21 @@ def gate_field_choices():
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(OfficeAdmin):
     list_display = ("name", "order")
     list_editable = ("order",)
     search_fields = ("name",)
 
 
 @admin.register(IndustryChain)
-class IndustryChainAdmin(admin.ModelAdmin):
+class IndustryChainAdmin(OfficeAdmin):
     list_display = ("name", "order")
     list_editable = ("order",)
     search_fields = ("name",)
 
 
 @admin.register(NodeType)
-class NodeTypeAdmin(admin.ModelAdmin):
+class NodeTypeAdmin(OfficeAdmin):
     list_display = ("name", "code", "stage", "gates_stage", "is_approval", "default_days", "order")
     list_filter = ("stage", "is_approval")
     list_editable = ("order",)
@@ -52,6 +63,11 @@ class NodeTypeAdmin(admin.ModelAdmin):
 
 
 class TemplateNodeInline(admin.TabularInline):
+    def has_view_permission(self, request, obj=None):
+        return office_only(request)
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
     model = TemplateNode
     extra = 1
     fields = ("order", "node_type", "time_limit_days", "responsible", "predecessors")
@@ -75,7 +91,7 @@ class TemplateNodeInline(admin.TabularInline):
 
 
 @admin.register(NodeTemplate)
-class NodeTemplateAdmin(admin.ModelAdmin):
+class NodeTemplateAdmin(OfficeAdmin):
     list_display = ("name", "nature", "node_count")
     search_fields = ("name",)
     inlines = [TemplateNodeInline]
@@ -101,7 +117,7 @@ class GateCriterionForm(forms.ModelForm):
 
 
 @admin.register(GateCriterion)
-class GateCriterionAdmin(admin.ModelAdmin):
+class GateCriterionAdmin(OfficeAdmin):
     form = GateCriterionForm
     list_display = ("__str__", "library_kind", "category", "min_total_investment", "fields_display", "is_active")
     list_filter = ("library_kind", "is_active")
@@ -113,6 +129,6 @@ class GateCriterionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Library)
-class LibraryAdmin(admin.ModelAdmin):
+class LibraryAdmin(OfficeAdmin):
     list_display = ("name", "kind", "start_year", "end_year", "is_current")
     list_filter = ("kind", "is_current")
