@@ -12,6 +12,9 @@ from tuijin.orgs.models import Unit
 from .choices import LibraryKind, Level, Nature, ProjectStatus, Stage
 from .models import Category, IndustryChain, Project
 
+#: Bounds of id and year filters: an out-of-range number is a form error, not a database error.
+MAX_ID = 2**63 - 1
+
 
 class ProjectFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
@@ -19,7 +22,7 @@ class ProjectFilterSet(django_filters.FilterSet):
     department = django_filters.ModelChoiceFilter(
         label=_("Department"), queryset=Unit.objects.filter(kind=UnitKind.DEPARTMENT)
     )
-    owner = django_filters.NumberFilter(label=_("Owner"), field_name="owner_id")
+    owner = django_filters.NumberFilter(label=_("Owner"), field_name="owner_id", min_value=1, max_value=MAX_ID)
     library = django_filters.ChoiceFilter(label=_("Library"), choices=LibraryKind.choices)
     category = django_filters.ModelChoiceFilter(label=_("Category"), queryset=Category.objects.all())
     industry_chain = django_filters.ModelChoiceFilter(label=_("Industry chain"), queryset=IndustryChain.objects.all())
@@ -27,8 +30,8 @@ class ProjectFilterSet(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ProjectStatus.choices)
     nature = django_filters.ChoiceFilter(label=_("Investment nature"), choices=Nature.choices)
-    leader = django_filters.NumberFilter(label=_("Linked leader"), field_name="leader_id")
-    start_year = django_filters.NumberFilter(label=_("Start year"))
+    leader = django_filters.NumberFilter(label=_("Linked leader"), field_name="leader_id", min_value=1, max_value=MAX_ID)
+    start_year = django_filters.NumberFilter(label=_("Start year"), min_value=1900, max_value=2100)
 
     class Meta:
         model = Project

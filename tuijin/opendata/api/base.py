@@ -64,3 +64,7 @@ class ProjectRefSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     code = serializers.CharField(read_only=True)
     name = serializers.CharField(read_only=True)
+
+
+#: Bounds of id filters: an out-of-range number is a 400, not a database error.
+MAX_ID = 2**63 - 1

@@ -11,15 +11,15 @@ from tuijin.orgs import policy
 from tuijin.projects.choices import EntryStatus, LibraryKind
 from tuijin.projects.models import Library, LibraryEntry, Project
 
-from .base import Pagination, ProjectRefSerializer
+from .base import MAX_ID, Pagination, ProjectRefSerializer
 
 
 class LibraryEntryFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("Library"), field_name="library__kind", choices=LibraryKind.choices)
-    library = django_filters.NumberFilter(label=_("Library id"), field_name="library_id")
+    library = django_filters.NumberFilter(label=_("Library id"), field_name="library_id", min_value=1, max_value=MAX_ID)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=EntryStatus.choices)
-    project = django_filters.NumberFilter(label=_("Project"), field_name="project_id")
-    town = django_filters.NumberFilter(label=_("Town"), field_name="project__town_id")
+    project = django_filters.NumberFilter(label=_("Project"), field_name="project_id", min_value=1, max_value=MAX_ID)
+    town = django_filters.NumberFilter(label=_("Town"), field_name="project__town_id", min_value=1, max_value=MAX_ID)
     current = django_filters.BooleanFilter(label=_("Current libraries only"), field_name="library__is_current")
 
     class Meta:

@@ -14,15 +14,15 @@ from tuijin.projects.choices import NodeStatus, Stage
 from tuijin.projects.models import Node, Project
 from tuijin.projects.services import lifecycle
 
-from .base import Pagination, ProjectRefSerializer, RefSerializer, ServiceErrorsMixin
+from .base import MAX_ID, Pagination, ProjectRefSerializer, RefSerializer, ServiceErrorsMixin
 
 
 class NodeFilterSet(django_filters.FilterSet):
-    project = django_filters.NumberFilter(label=_("Project"), field_name="project_id")
+    project = django_filters.NumberFilter(label=_("Project"), field_name="project_id", min_value=1, max_value=MAX_ID)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=NodeStatus.choices)
     stage = django_filters.ChoiceFilter(label=_("Stage"), field_name="node_type__stage", choices=Stage.choices)
     node_type = django_filters.CharFilter(label=_("Node type code"), field_name="node_type__code")
-    responsible_unit = django_filters.NumberFilter(label=_("Responsible unit"), field_name="responsible_unit_id")
+    responsible_unit = django_filters.NumberFilter(label=_("Responsible unit"), field_name="responsible_unit_id", min_value=1, max_value=MAX_ID)
     is_overdue = django_filters.BooleanFilter(label=_("Overdue"))
     is_approval = django_filters.BooleanFilter(label=_("Approval item"), field_name="node_type__is_approval")
 

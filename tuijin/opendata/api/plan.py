@@ -12,14 +12,14 @@ from tuijin.orgs import policy
 from tuijin.projects.choices import PlanCategory
 from tuijin.projects.models import PlanEntry, PlanMonth, PlanVersion, Project
 
-from .base import Pagination, ProjectRefSerializer
+from .base import MAX_ID, Pagination, ProjectRefSerializer
 
 
 class PlanEntryFilterSet(django_filters.FilterSet):
-    year = django_filters.NumberFilter(label=_("Year"), field_name="version__year")
-    version = django_filters.NumberFilter(label=_("Plan version"), field_name="version_id")
-    project = django_filters.NumberFilter(label=_("Project"), field_name="project_id")
-    town = django_filters.NumberFilter(label=_("Town"), field_name="project__town_id")
+    year = django_filters.NumberFilter(label=_("Year"), field_name="version__year", min_value=1900, max_value=2100)
+    version = django_filters.NumberFilter(label=_("Plan version"), field_name="version_id", min_value=1, max_value=MAX_ID)
+    project = django_filters.NumberFilter(label=_("Project"), field_name="project_id", min_value=1, max_value=MAX_ID)
+    town = django_filters.NumberFilter(label=_("Town"), field_name="project__town_id", min_value=1, max_value=MAX_ID)
     category = django_filters.ChoiceFilter(label=_("Plan category"), choices=PlanCategory.choices)
     current = django_filters.BooleanFilter(label=_("Working version only"), method="filter_current")
 

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from tuijin.orgs import policy
 from tuijin.orgs.choices import OWNER_KINDS, TERRITORIAL_KINDS, UnitKind
 from tuijin.orgs.models import Unit, User
+from tuijin.projects.choices import LibraryKind
 from tuijin.projects.filtersets import ProjectFilterSet
 from tuijin.projects.models import Category, IndustryChain, NodeTemplate, Project
 from tuijin.projects.services import registry
@@ -32,6 +33,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     level_display = serializers.CharField(source="get_level_display", read_only=True)
     stage_display = serializers.CharField(source="get_stage_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
+    library = serializers.ChoiceField(choices=LibraryKind.choices, allow_blank=True, read_only=True)
     library_display = serializers.CharField(source="get_library_display", read_only=True)
     web_url = serializers.SerializerMethodField()
     can_edit = serializers.SerializerMethodField()
