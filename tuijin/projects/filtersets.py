@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from tuijin.orgs.choices import TERRITORIAL_KINDS, UnitKind
 from tuijin.orgs.models import Unit
 
-from .choices import LibraryKind, Level, Nature, ProjectStatus, Stage
+from .choices import Level, LibraryKind, Nature, ProjectStatus, Stage
 from .models import Category, IndustryChain, Project
 
 #: Bounds of id and year filters: an out-of-range number is a form error, not a database error.
