@@ -184,8 +184,7 @@ class ConvertForm(forms.Form):
     start_year = forms.IntegerField(label=_("start year"), min_value=2000, max_value=2100)
     end_year = forms.IntegerField(label=_("end year"), min_value=2000, max_value=2100)
     land_area = forms.DecimalField(label=_("land area (mu)"), required=False, min_value=0, max_digits=12, decimal_places=2)
-    content = forms.CharField(label=_("construction content and scale"), widget=forms.Textarea(attrs={"rows": 3}),
-                              required=False)
+    content = forms.CharField(label=_("construction content and scale"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, lead: Lead, **kwargs):
         super().__init__(*args, **kwargs)
