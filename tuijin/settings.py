@@ -136,6 +136,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
+    "tuijin.orgs.middleware.PasswordExpiryMiddleware",
 ]
 
 ROOT_URLCONF = "tuijin.urls"
@@ -165,7 +166,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "tuijin.orgs.validators.ComplexityValidator"},
 ]
+TUIJIN_PASSWORD_MAX_AGE_DAYS = env(
+    "TUIJIN_PASSWORD_MAX_AGE_DAYS", "90", kind="int", help="Days before a password must be changed; 0 = never."
+)
+if TESTING:
+    TUIJIN_PASSWORD_MAX_AGE_DAYS = 0  # tests travel in time; the expiry test turns it on
 if TESTING:
     # Hashing is deliberately slow; tests create many users.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -24,8 +24,9 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 FORMAT_VERSION = 1
-#: Rebuilt by Django itself, or transient.
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "axes"]
+#: Rebuilt by Django itself, transient, or append-only: the security log is never replaced by a
+#: restore (it records the restore itself).
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "axes", "orgs.securityevent"]
 
 
 class BackupError(Exception):
@@ -69,6 +70,9 @@ def backup(path: str | Path) -> dict:
         "counts": table_counts(),
         "media": _media_files(),
     }
+    from tuijin.orgs.security import SecurityEventKind, log_security_event
+
+    log_security_event(SecurityEventKind.BACKUP, action="backup", file=str(path), rows=sum(manifest["counts"].values()))
     with tarfile.open(path, "w:gz") as tar:
         for name, text in (("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1)), ("data.json", data.getvalue())):
             blob = text.encode()
@@ -114,6 +118,9 @@ def restore(path: str | Path) -> dict:
                 if obj.deferred_fields:
                     obj.save_deferred_fields()
             _reset_sequences()
+        from tuijin.orgs.security import SecurityEventKind, log_security_event
+
+        log_security_event(SecurityEventKind.BACKUP, action="restore", file=str(path), created=manifest["created"])
         counts = table_counts()
         if counts != manifest["counts"]:
             diff = {k: (manifest["counts"].get(k), v) for k, v in counts.items() if manifest["counts"].get(k) != v}

@@ -6,3 +6,6 @@ class OrgsConfig(AppConfig):
     name = "tuijin.orgs"
     label = "orgs"
     verbose_name = _("Organisations and people")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (security events)

@@ -77,6 +77,7 @@ class User(AbstractUser):
     title = models.CharField(_("post"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
+    password_changed_at = models.DateTimeField(_("password changed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("user")
@@ -85,6 +86,12 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        from django.utils import timezone
+
+        self.password_changed_at = timezone.now()
 
     @property
     def effective_role(self) -> str:
@@ -96,3 +103,6 @@ class User(AbstractUser):
     @property
     def is_office(self) -> bool:
         return self.effective_role == Role.OFFICE
+
+
+from .security import SecurityEvent  # noqa: E402,F401  (the model lives with its service)
