@@ -47,6 +47,14 @@ class SecurityEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Security events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Security events cannot be deleted.")
+
     def compute_hash(self) -> str:
         body = json.dumps(
             [self.at.isoformat(), self.kind, self.username, self.user_id_value, self.ip_address, self.detail, self.previous_hash],
@@ -55,14 +63,6 @@ class SecurityEvent(models.Model):
             default=str,
         )
         return hashlib.sha256(body.encode()).hexdigest()
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Security events cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Security events cannot be deleted.")
 
 
 def client_ip(request) -> str:
