@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -188,7 +189,7 @@ class Header:
     title: str = ""
     year: int | None = None
 
-    @property
+    @cached_property
     def column_of(self) -> dict[str, int]:
         found: dict[str, int] = {}
         for col, fld in sorted(self.fields.items()):

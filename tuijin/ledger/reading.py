@@ -244,7 +244,27 @@ def _first_sheet_part(archive: zipfile.ZipFile) -> str:
     return sheets[0]
 
 
+_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
 def _prescan_xlsx(path: Path) -> Prescan:
+    """A quick pass over the sheet's XML (regular expressions on chunks); only when it finds
+    formulas or more rows than a ledger has does the detailed pass run."""
+    last_row, formulas, tail = 0, False, b""
+    with zipfile.ZipFile(path) as archive, archive.open(_first_sheet_part(archive)) as stream:
+        while chunk := stream.read(1 << 20):
+            data = tail + chunk
+            for match in _ROW_NUMBER.finditer(data):
+                last_row = max(last_row, int(match.group(1)))
+            formulas = formulas or bool(_FORMULA.search(data))
+            tail = data[-200:]
+    if not formulas and last_row <= MAX_ROWS:
+        return Prescan(formulas=0, last_row=last_row)
+    return _prescan_xlsx_detailed(path)
+
+
+def _prescan_xlsx_detailed(path: Path) -> Prescan:
     """Stream the first sheet's XML once: refuse formulas that carry no computed value and
     sheets whose used range runs far past the data (e.g. a million empty rows)."""
     scan = Prescan()

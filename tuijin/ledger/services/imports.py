@@ -159,18 +159,22 @@ class _Context:
         self.seen_codes: dict[str, int] = {}
         self.new_owners: dict[str, UnitRef] = {}
         self.library = None
-        self.library_entries: dict[int, LibraryEntry] = {}
-        self.plan_entries: dict[int, PlanEntry] = {}
+        self.library_entries: set[int] = set()
+        self.plan_entries: dict[int, dict] = {}
         self.version = None
         if options.library and options.year:
             start = reserve_period(options.year)[0] if options.library == LibraryKind.RESERVE else options.year
             self.library = Library.objects.filter(kind=options.library, start_year=start).first()
             if self.library:
-                self.library_entries = {e.project_id: e for e in LibraryEntry.objects.filter(library=self.library)}
+                self.library_entries = set(
+                    LibraryEntry.objects.filter(library=self.library).values_list("project_id", flat=True)
+                )
             if options.library == LibraryKind.ANNUAL:
                 self.version = PlanVersion.objects.filter(year=options.year, is_frozen=False).order_by("-number").first()
                 if self.version:
-                    self.plan_entries = {e.project_id: e for e in PlanEntry.objects.filter(version=self.version)}
+                    self.plan_entries = {
+                        e["project_id"]: e for e in PlanEntry.objects.filter(version=self.version).values("project_id", *PLAN_FIELDS)
+                    }
 
 
 def ledger_import(
@@ -468,7 +472,7 @@ def _resolve(parsed: ParsedRow, ctx: _Context, report: ImportReport) -> RowResul
         for name in PLAN_FIELDS:
             if name not in plan["explicit"]:
                 continue
-            old = getattr(existing, name) if existing else None
+            old = existing[name] if existing else None
             if old != plan[name]:
                 plan_changes[f"plan.{name}"] = ["" if old is None else str(old), str(plan[name])]
         if existing is None or plan_changes:
