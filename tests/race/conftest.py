@@ -53,9 +53,9 @@ def world(cast, make_project):
     add_plan(a1, 1200, monthly=100)
     add_plan(a2, 0, category=PlanCategory.NEW, start_month=5)
     add_plan(b1, 1200, monthly=100)
-    add_reports(a1, YEAR, {m: "50" for m in range(1, 10)})
-    add_reports(a1, YEAR - 1, {m: "60" for m in range(1, 10)})
-    add_reports(b1, YEAR, {m: "100" for m in range(1, 10)})
+    add_reports(a1, YEAR, dict.fromkeys(range(1, 10), "50"))
+    add_reports(a1, YEAR - 1, dict.fromkeys(range(1, 10), "60"))
+    add_reports(b1, YEAR, dict.fromkeys(range(1, 10), "100"))
     scheme = Scheme.objects.create(code="towns", name="镇街道赛马", over="towns")
     scheme.units.set([cast.town, cast.other_town])
     scheme_version_create(

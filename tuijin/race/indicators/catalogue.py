@@ -57,6 +57,29 @@ def _top_projects(sql: str, params: list, limit: int) -> dict[int, list[dict]]:
     return out
 
 
+def _one_pass(sql: str, params: list, sums: list[str], sort_key: str, limit: int, extra: str = "") -> tuple[dict, dict]:
+    """In one statement over a per-project query: per-unit sums (window aggregates) and the
+    first ``limit`` projects of each unit by ``sort_key`` (ROW_NUMBER()). Returns
+    ({unit_id: [sums]}, {unit_id: [(project_id, name, sort_key, *extra columns)]})."""
+    sum_cols = ", ".join(f"SUM({c}) OVER (PARTITION BY t.unit_id) AS s{i}" for i, c in enumerate(sums))
+    extra_cols = f", {extra}" if extra else ""
+    ranked = f"""
+        SELECT * FROM (
+            SELECT t.unit_id, t.project_id, t.name, {sort_key} AS sort_key{extra_cols}, {sum_cols},
+                   ROW_NUMBER() OVER (PARTITION BY t.unit_id ORDER BY {sort_key} DESC, t.project_id) AS rn
+            FROM ({sql}) t
+        ) ranked WHERE rn <= %s"""
+    totals: dict[int, list] = {}
+    tops: dict[int, list] = {}
+    n_extra = len([e for e in extra.split(",") if e.strip()]) if extra else 0
+    for row in rows(ranked, [*params, limit]):
+        unit_id, project_id, name, key = row[:4]
+        extras = row[4:4 + n_extra]
+        totals[unit_id] = [dec(v) for v in row[4 + n_extra:4 + n_extra + len(sums)]]
+        tops.setdefault(unit_id, []).append((project_id, name, key, *extras))
+    return totals, tops
+
+
 def pct(numerator: Decimal, denominator: Decimal) -> Decimal | None:
     if not denominator:
         return None
@@ -97,22 +120,16 @@ class PlanCompletion(Indicator):
         if ctx.plan_version_id is None:
             return {u: Raw(None, missing_reason=_("no annual plan for %(year)s") % {"year": ctx.period.year}) for u in ctx.unit_ids}
         sql, params = self._base(ctx)
-        totals = {u: (dec(a), dec(b), dec(c)) for u, a, b, c in rows(
-            f"SELECT unit_id, SUM(planned), SUM(sched), SUM(done) FROM ({sql}) t GROUP BY unit_id", params)}
-        behind = _top_projects(
-            f"SELECT unit_id, project_id, name, "
-            f"'' AS note, sched - done AS sort_key FROM ({sql}) b WHERE sched - done > 0", params, 3)
-        notes = {}
-        if behind:
-            ids = [p["id"] for ps in behind.values() for p in ps]
-            marks, values = in_list(ids)
-            for _u, pid, _name, _planned, sched, done in rows(f"SELECT * FROM ({sql}) t WHERE project_id IN ({marks})", [*params, *values]):
-                notes[pid] = _("%(done)s of %(sched)s 万元 due by now") % {"done": fmt(dec(done), 0), "sched": fmt(dec(sched), 0)}
+        totals, tops = _one_pass(sql, params, ["t.planned", "t.sched", "t.done"], "t.sched - t.done", 3, "t.sched, t.done")
         out = {}
         for unit_id in ctx.unit_ids:
-            planned, sched, done = (v.quantize(Q4) for v in totals.get(unit_id, (Decimal(0),) * 3))
+            planned, sched, done = (v.quantize(Q4) for v in totals.get(unit_id, [Decimal(0)] * 3))
             rate, schedule = pct(done, planned), pct(sched, planned)
-            projects = [p | {"note": notes.get(p["id"], "")} for p in behind.get(unit_id, [])]
+            projects = [
+                {"id": pid, "name": name, "note": _("%(done)s of %(sched)s 万元 due by now") % {
+                    "done": fmt(dec(d), 0), "sched": fmt(dec(sc), 0)}}
+                for pid, name, key, sc, d in tops.get(unit_id, []) if dec(key) > 0
+            ]
             if rate is None:
                 out[unit_id] = Raw(None, missing_reason=_("no annual planned investment"))
                 continue
@@ -142,29 +159,30 @@ class InvestmentGrowth(Indicator):
         units_sql, unit_params = _units(ctx)
         counted_sql, counted_params = _counted()
         per_project = f"""
-            SELECT p.{ctx.unit_column} AS unit_id, p.id AS project_id, p.name AS name,
-                   SUM(CASE WHEN r.year = %s THEN r.amount ELSE 0 END) AS cur,
-                   SUM(CASE WHEN r.year = %s THEN r.amount ELSE 0 END) AS prev
-            FROM {R} r JOIN {P} p ON p.id = r.project_id
-            WHERE r.year IN (%s, %s) AND r.month BETWEEN %s AND %s AND {counted_sql} AND {units_sql}
-            GROUP BY p.{ctx.unit_column}, p.id, p.name"""
+            SELECT p.{ctx.unit_column} AS unit_id, p.id AS project_id, p.name AS name, a.cur, a.prev
+            FROM (SELECT r.project_id,
+                         SUM(CASE WHEN r.year = %s THEN r.amount ELSE 0 END) AS cur,
+                         SUM(CASE WHEN r.year = %s THEN r.amount ELSE 0 END) AS prev
+                  FROM {R} r WHERE r.year IN (%s, %s) AND r.month BETWEEN %s AND %s AND {counted_sql}
+                  GROUP BY r.project_id) a
+            JOIN {P} p ON p.id = a.project_id
+            WHERE {units_sql}"""
         params = [year, year - 1, year, year - 1, first, last, *counted_params, *unit_params]
-        totals = {u: (dec(c), dec(p)) for u, c, p in rows(f"SELECT unit_id, SUM(cur), SUM(prev) FROM ({per_project}) t GROUP BY unit_id", params)}
-        falls = _top_projects(
-            f"SELECT unit_id, project_id, name, '' AS note, prev - cur AS sort_key FROM ({per_project}) f WHERE prev > cur",
-            params, 3)
+        totals, tops = _one_pass(per_project, params, ["t.cur", "t.prev"], "t.prev - t.cur", 3)
         out = {}
         for unit_id in ctx.unit_ids:
-            cur, prev = (v.quantize(Q4) for v in totals.get(unit_id, (Decimal(0), Decimal(0))))
+            cur, prev = (v.quantize(Q4) for v in totals.get(unit_id, [Decimal(0), Decimal(0)]))
             if not prev:
                 out[unit_id] = Raw(None, missing_reason=_("no investment in the same months last year: growth cannot be computed"))
                 continue
             growth = ((cur - prev) * HUNDRED / prev).quantize(Decimal("0.01"))
+            falls = [{"id": pid, "name": name, "note": _("down %(n)s 万元") % {"n": fmt(dec(key), 0)}}
+                     for pid, name, key in tops.get(unit_id, []) if dec(key) > 0]
             out[unit_id] = Raw(
                 growth,
                 _("growth %(growth)s%% (%(cur)s 万元 against %(prev)s 万元 a year earlier)")
                 % {"growth": fmt(growth), "cur": fmt(cur, 0), "prev": fmt(prev, 0)},
-                projects=falls.get(unit_id, []),
+                projects=falls,
             )
         return out
 
@@ -308,19 +326,17 @@ class ReportsOnTime(Indicator):
                        GROUP BY r.project_id) o ON o.project_id = pe.project_id
             WHERE pe.version_id = %s AND pe.category IN ('new', 'continuing', 'completing') AND {ALIVE} AND {units_sql}"""
         params = [ctx.period.year, first, last, *counted_params, False, ctx.plan_version_id, *unit_params]
-        totals = {u: (int(d or 0), int(o or 0)) for u, d, o in rows(f"SELECT unit_id, SUM(due), SUM(on_time) FROM ({per_project}) t GROUP BY unit_id", params)}
-        worst = _top_projects(
-            f"SELECT unit_id, project_id, name, due - on_time AS note, due - on_time AS sort_key FROM ({per_project}) w WHERE due > on_time",
-            params, 3)
+        totals, tops = _one_pass(per_project, params, ["t.due", "t.on_time"], "t.due - t.on_time", 3)
         out = {}
         for unit_id in ctx.unit_ids:
-            due, on_time = totals.get(unit_id, (0, 0))
+            due, on_time = (int(v) for v in totals.get(unit_id, [0, 0]))
             on_time = min(on_time, due)
             rate = pct(Decimal(on_time), Decimal(due))
             if rate is None:
                 out[unit_id] = Raw(None, missing_reason=_("no reports due"))
                 continue
-            projects = [p | {"note": _("%(n)s missing or late") % {"n": p["note"]}} for p in worst.get(unit_id, [])]
+            projects = [{"id": pid, "name": name, "note": _("%(n)s missing or late") % {"n": key}}
+                        for pid, name, key in tops.get(unit_id, []) if key and key > 0]
             out[unit_id] = Raw(rate, _("%(on)s of %(due)s reports on time (%(rate)s%%)") % {"on": on_time, "due": due, "rate": fmt(rate)},
                                projects=projects)
         return out
