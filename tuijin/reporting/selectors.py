@@ -299,21 +299,25 @@ def _grouped(by: str | None, year: int, month: int) -> dict[int | None, Figures]
     return out
 
 
-def unit_figures(year: int, month: int, by: str = "town", *, forecast: bool = True) -> list[Figures]:
+def unit_figures(
+    year: int, month: int, by: str = "town", *, forecast: bool = True, share: Decimal | None = None
+) -> list[Figures]:
     """Figures per unit for month ``month`` of ``year``: this month, year to date, since start,
     annual plan, planned to date, completion and schedule %, year-on-year growth against the
     same months of last year (``growth_label`` reads "新增" when last year was zero), and the
     year-end forecast. ``by`` is one of town, department, category, industry_chain. Units with
     no plan and no reports are left out; projects without the unit come last as key None.
-    Four queries, whatever the number of projects."""
+    Four queries (five with the forecast; pass ``share`` from :func:`county_forecast` to save
+    one), whatever the number of projects."""
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {', '.join(GROUPINGS)}")
     rows = _grouped(by, year, month)
     names = unit_names(by, [k for k in rows if k is not None])
-    share = typical_share(year, month) if forecast else None
+    if forecast and share is None:
+        share = typical_share(year, month)
     for key, f in rows.items():
         f.name = names.get(key, "—")
-        if share:
+        if forecast and share:
             f.forecast = _forecast_amount(f.ytd, share)
     order = {key: i for i, key in enumerate(names)}
     return sorted(rows.values(), key=lambda f: (f.key is None, order.get(f.key, 10**9), f.name))
@@ -326,6 +330,17 @@ def unit_names(by: str, keys: Iterable[int]) -> dict[int, str]:
         rows = Unit.objects.filter(pk__in=list(keys)).values_list("pk", "short_name", "name")
         return {pk: short or name for pk, short, name in rows}
     return dict(model.objects.filter(pk__in=list(keys)).values_list("pk", "name"))
+
+
+def total_of(units: Iterable[Figures], share: Decimal | None = None) -> Figures:
+    """The county's figures as the sum of a full :func:`unit_figures` list (its rows partition
+    the county, projects without the unit included), without querying again."""
+    total = Figures(key=None, name="")
+    for f in units:
+        total.add(f)
+    if share:
+        total.forecast = _forecast_amount(total.ytd, share)
+    return total
 
 
 def county_figures(year: int, month: int) -> Figures:
@@ -420,21 +435,19 @@ def registration_gaps(today: dt.date, *, town_id: int | None = None) -> QuerySet
     registration_node = Node.objects.filter(
         project_id=OuterRef("pk"), node_type__code=REGISTRATION_NODE, status=NodeStatus.DONE
     )
-    start_date = Subquery(
-        Node.objects.filter(project_id=OuterRef("pk"), node_type__code=START_NODE, status=NodeStatus.DONE).values(
-            "actual_date"
-        )[:1]
+    qs = Project.objects.alive().filter(
+        nodes__node_type__code=START_NODE, nodes__status=NodeStatus.DONE, nodes__actual_date__lte=one_month_ago
     )
-    qs = Project.objects.alive().annotate(started_on=start_date).filter(started_on__lte=one_month_ago)
     if town_id is not None:
         qs = qs.filter(town_id=town_id)
     return (
         qs.exclude(Exists(registered_report))
         .exclude(Exists(registration_node))
         .annotate(
+            started_on=F("nodes__actual_date"),
             months_unregistered=Case(
-                When(started_on__lte=two_months_ago, then=Value(2)), default=Value(1), output_field=IntegerField()
-            )
+                When(nodes__actual_date__lte=two_months_ago, then=Value(2)), default=Value(1), output_field=IntegerField()
+            ),
         )
         .select_related("town", "owner")
         .order_by("started_on", "pk")
@@ -529,7 +542,10 @@ def typical_share(year: int, month: int) -> Decimal | None:
     up to five past years; None without history. December is 1."""
     if month >= 12:
         return Decimal(1)
-    pattern = _year_pattern(year, month)
+    return _share_of(_year_pattern(year, month))
+
+
+def _share_of(pattern: dict[int, tuple[Decimal, Decimal]]) -> Decimal | None:
     upto = sum((u for u, _t in pattern.values()), ZERO)
     total = sum((t for _u, t in pattern.values()), ZERO)
     if not total or not upto:
@@ -570,14 +586,30 @@ class Forecast:
         return (sum(errors) / len(errors)).quantize(Decimal("0.1")) if errors else None
 
 
-def county_forecast(year: int, month: int) -> Forecast:
+def county_forecast(
+    year: int,
+    month: int,
+    *,
+    series: dict[int, list[Decimal]] | None = None,
+    per_project_error: bool = False,
+    town_id: int | None = None,
+) -> Forecast:
     """Year-end forecast for the county from the year's pattern so far (ytd ÷ typical share
     done by this month), with the error of the same method on each past year — each past year
-    forecast from the other past years' pattern (leave one out) — and the mean absolute error
-    of the per-project forecast over past project-years. Three queries."""
-    pattern = _year_pattern(year, month)
-    ytd = counted_reports().filter(year=year, month__lte=month).aggregate(s=Sum("amount"))["s"] or ZERO
-    share = typical_share(year, month)
+    forecast from the other past years' pattern (leave one out). Computed from
+    :func:`monthly_series` over the year and five before it (one query; pass ``series`` if you
+    already have it). With ``per_project_error``, also the mean absolute error of the
+    per-project forecast over past project-years (of one town with ``town_id``) — a heavier
+    query, meant for drill-down pages."""
+    if series is None or not all(y in series for y in range(year - 5, year + 1)):
+        series = monthly_series(year - 5, year)
+    pattern = {
+        y: (sum(values[:month], ZERO), sum(values, ZERO))
+        for y, values in series.items()
+        if year - 5 <= y < year and sum(values, ZERO)
+    }
+    ytd = sum(series[year][:month], ZERO)
+    share = Decimal(1) if month >= 12 else _share_of(pattern)
     checks = []
     for past, (upto, total) in sorted(pattern.items()):
         others = [v for y, v in pattern.items() if y != past]
@@ -595,28 +627,31 @@ def county_forecast(year: int, month: int) -> Forecast:
         share=share,
         amount=_forecast_amount(ytd, share) if share else None,
         backtest=checks,
-        project_error_pct=_project_forecast_error(year, month, share),
+        project_error_pct=_project_forecast_error(year, month, share, town_id) if per_project_error else None,
     )
 
 
-def _project_forecast_error(year: int, month: int, share: Decimal | None) -> Decimal | None:
+def _project_forecast_error(year: int, month: int, share: Decimal | None, town_id: int | None = None) -> Decimal | None:
     """Mean absolute percentage error of ytd ÷ share against each project's actual year, over
     the past five years' project-years with investment. One SQL statement."""
     if not share:
         return None
     table = MonthlyReport._meta.db_table
+    projects = Project._meta.db_table
+    town_filter = f"AND project_id IN (SELECT id FROM {projects} WHERE town_id = %s)" if town_id else ""  # noqa: S608
     sql = f"""
         SELECT AVG(ABS(upto / %s - total) / total) FROM (
             SELECT project_id, year,
                    SUM(CASE WHEN month <= %s THEN amount ELSE 0 END) AS upto,
                    SUM(amount) AS total
             FROM {table}
-            WHERE year >= %s AND year < %s AND status <> %s
+            WHERE year >= %s AND year < %s AND status <> %s {town_filter}
             GROUP BY project_id, year
         ) AS t WHERE total > 0
-    """  # noqa: S608  (the table name is the model's, never user input)
+    """  # noqa: S608  (table names are the models', never user input)
+    params = [share, month, year - 5, year, ReportStatus.DRAFT] + ([town_id] if town_id else [])
     with connection.cursor() as cursor:
-        cursor.execute(sql, [share, month, year - 5, year, ReportStatus.DRAFT])
+        cursor.execute(sql, params)
         value = cursor.fetchone()[0]
     if value is None:
         return None

@@ -11,6 +11,7 @@ urlpatterns = [
     path("bulk/<str:action>/", views.bulk, name="bulk"),
     path("reports/<int:pk>/", views.report_detail, name="report"),
     path("overview/", views.overview, name="overview"),
+    path("overview/forecast/", views.overview_forecast, name="overview_forecast"),
     path("overview/town/<int:pk>/", views.town_projects, name="town"),
     path("trends/", views.trends, name="trends"),
     path("export/", views.export, name="export"),

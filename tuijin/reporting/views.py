@@ -330,14 +330,12 @@ def overview(request):
     by = request.GET.get("by", "town")
     if by not in selectors.GROUPINGS:
         by = "town"
-    county = selectors.county_figures(year, month)
-    units = selectors.unit_figures(year, month, by=by)
+    units = selectors.unit_figures(year, month, by=by, forecast=False)
+    county = selectors.total_of(units)
     starts, start_units = selectors.start_figures(year, month)
     punctuality = selectors.reporting_punctuality(year, month)
     today = timezone.localdate()
     gaps = selectors.registration_gap_counts(today)
-    forecast = selectors.county_forecast(year, month)
-    series = selectors.monthly_series(year - 1, year)
     periods = list(ReportingPeriod.objects.order_by("-year", "-month").values_list("year", "month")[:36])
     return render(
         request,
@@ -358,16 +356,33 @@ def overview(request):
             "punctuality_total": _sum_punctuality(punctuality),
             "gaps": gaps,
             "gap_totals": {"one": sum(g["after_one"] for g in gaps), "two": sum(g["after_two"] for g in gaps)},
-            "forecast": forecast,
-            "chart": {
-                "months": [f"{m}月" for m in range(1, 13)],
-                "this": [float(v) for v in series[year][:month]],
-                "last": [float(v) for v in series[year - 1]],
-                "year": year,
-            },
             "export_url": _export_url(year, month),
         },
     )
+
+
+@login_required
+def overview_forecast(request):
+    """The overview's trend chart and year-end forecast, loaded after the figures (htmx):
+    it reads five past years of reports."""
+    _require_statistics(request)
+    year, month = _period_from(request)
+    series = selectors.monthly_series(year - 5, year)
+    forecast = selectors.county_forecast(year, month, series=series)
+    units = [u for u in selectors.unit_figures(year, month, by="town", share=forecast.share) if u.key]
+    context = {
+        "year": year,
+        "month": month,
+        "forecast": forecast,
+        "units": units,
+        "chart": {
+            "months": [f"{m}月" for m in range(1, 13)],
+            "this": [float(v) for v in series[year][:month]],
+            "last": [float(v) for v in series[year - 1]],
+            "year": year,
+        },
+    }
+    return render(request, "reporting/_forecast.html", context)
 
 
 def _sum_punctuality(rows):
@@ -393,7 +408,8 @@ def town_projects(request, pk):
     town = get_object_or_404(Unit, pk=pk)
     year, month = _period_from(request)
     sort = request.GET.get("sort", "ytd")
-    share = selectors.typical_share(year, month)
+    forecast = selectors.county_forecast(year, month, per_project_error=True, town_id=town.pk)
+    share = forecast.share
     rows = selectors.with_forecast(
         selectors.project_figures(year, month).filter(project__town=town), share
     ).order_by(SORTS.get(sort, "-ytd"), "pk")
@@ -410,6 +426,7 @@ def town_projects(request, pk):
             "page": page,
             "sort": sort,
             "figures": figures,
+            "forecast": forecast,
             "series": _series_json(selectors.monthly_series(year - 4, year, town_id=town.pk), year, month),
         },
     )
