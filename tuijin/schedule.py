@@ -16,4 +16,9 @@ BEAT_SCHEDULE = {
         "task": "tuijin.consultation.tasks.escalate_problems",
         "schedule": crontab(hour=1, minute=30),
     },
+    # Traffic lights after the night's node and problem updates; overdue orders escalate.
+    "supervision-scan": {
+        "task": "tuijin.supervision.tasks.scan",
+        "schedule": crontab(hour=2, minute=0),
+    },
 }
