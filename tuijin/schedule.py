@@ -21,4 +21,9 @@ BEAT_SCHEDULE = {
         "task": "tuijin.supervision.tasks.scan",
         "schedule": crontab(hour=2, minute=0),
     },
+    # Monthly reports past their filing window: notify owners and town officers (in-app, e-mail).
+    "reporting-remind": {
+        "task": "tuijin.reporting.tasks.remind",
+        "schedule": crontab(hour=9, minute=0),
+    },
 }

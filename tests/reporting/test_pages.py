@@ -17,7 +17,8 @@ from .conftest import jpeg_bytes
 from .factories import filed, in_plan
 
 D = Decimal
-STATS = ["/reporting/overview/", "/reporting/trends/", "/reporting/export/?period=2026-10"]
+STATS = ["/reporting/overview/", "/reporting/trends/", "/reporting/export/?period=2026-10",
+         "/reporting/overview/forecast/?period=2026-10"]
 
 
 @pytest.mark.parametrize(
@@ -167,7 +168,8 @@ def _queries(client, url) -> int:
 def test_overview_and_drill_down_queries_do_not_grow_with_projects(cast, make_project, october, django_assert_max_num_queries):
     client = cast.client("office")
     urls = ["/reporting/overview/?period=2026-10", f"/reporting/overview/town/{cast.town.pk}/?period=2026-10",
-            "/reporting/trends/?period=2026-10", "/reporting/export/?period=2026-10"]
+            "/reporting/trends/?period=2026-10", "/reporting/export/?period=2026-10",
+            "/reporting/overview/forecast/?period=2026-10"]
     _many(cast, make_project, 4)
     client.get(urls[0])  # warm the session
     before = [_queries(client, url) for url in urls]

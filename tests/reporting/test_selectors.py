@@ -80,3 +80,68 @@ def test_roll_over_hook_returns_what_was_completed_in_the_year(cast, make_projec
     filed(project, 2026, 5, "15")
     filed(project, 2025, 5, "99")
     assert roll_over_completed([project.pk], 2026) == {project.pk: D("25")}
+
+
+def test_year_end_forecast_from_past_years_pattern_with_its_backtest(cast, make_project):
+    project = make_project(total_investment=D("100000"))
+    in_plan(project, 2026, "3000")
+    for m in range(1, 13):
+        filed(project, 2024, m, "100" if m <= 6 else "300")  # 600 by June, 2,400 in the year
+        filed(project, 2025, m, "200" if m <= 4 else ("400" if 7 <= m <= 10 else "0"))  # 800 by June, 2,400
+    filed(project, 2026, 1, "700")
+    forecast = selectors.county_forecast(2026, 6, per_project_error=True)
+    assert forecast.share == D(1400) / D(4800)
+    assert forecast.amount == D("2400.0000")
+    checks = {c.year: c for c in forecast.backtest}
+    assert (checks[2024].forecast, checks[2024].actual, checks[2024].error_pct) == (D("1800.0000"), D("2400"), D("-25.0"))
+    assert (checks[2025].forecast, checks[2025].error_pct) == (D("3200.0000"), D("33.3"))
+    assert forecast.mean_abs_error_pct == D("29.2")
+    assert forecast.project_error_pct == D("14.3")
+    row = selectors.with_forecast(selectors.project_figures(2026, 6), forecast.share).get(project=project)
+    assert row.forecast.quantize(D("0.01")) == D("2400.00")
+    assert selectors.county_forecast(2026, 12).share == 1
+
+
+def test_forecast_of_a_project_is_capped_by_what_remains_of_its_total(cast, make_project):
+    project = make_project(total_investment=D("10000"))
+    in_plan(project, 2026, "3000", opening="8000")
+    filed(project, 2026, 1, "1000")
+    row = selectors.with_forecast(selectors.project_figures(2026, 2), D("0.1")).get(project=project)
+    assert row.forecast == D("2000")  # 10,000 total − 8,000 before this year, not 1,000 ÷ 0.1
+
+
+def test_registration_gaps_after_one_and_two_months(cast, make_project):
+    import datetime as dt
+
+    from .factories import node_done
+
+    late = make_project()
+    recent = make_project()
+    registered = make_project()
+    in_plan(registered, 2026, "100")
+    node_done(late, "start", dt.date(2026, 8, 1))
+    node_done(recent, "start", dt.date(2026, 10, 10))
+    node_done(registered, "start", dt.date(2026, 8, 1))
+    filed(registered, 2026, 9, "50", is_registered=True)
+    gaps = selectors.registration_gaps(dt.date(2026, 11, 20))
+    assert {(p.name, p.months_unregistered) for p in gaps} == {(late.name, 2), (recent.name, 1)}
+    counts = selectors.registration_gap_counts(dt.date(2026, 11, 20))
+    assert counts == [{"town_id": cast.town.pk, "town": "匡堰", "after_one": 2, "after_two": 1}]
+
+
+def test_unit_figures_by_department_category_and_chain(cast, make_project):
+    from tuijin.projects.models import IndustryChain
+
+    chain = IndustryChain.objects.first()
+    a = make_project(industry_chain=chain)
+    b = make_project()
+    for p in (a, b):
+        in_plan(p, 2026, "1200")
+    filed(a, 2026, 1, "10")
+    filed(b, 2026, 1, "20")
+    assert [(f.name, f.ytd) for f in selectors.unit_figures(2026, 1, by="department", forecast=False)] == [
+        ("自然资源和规划局", D("30"))
+    ]
+    assert [(f.name, f.ytd) for f in selectors.unit_figures(2026, 1, by="category", forecast=False)] == [("产业", D("30"))]
+    chains = {f.name: f.ytd for f in selectors.unit_figures(2026, 1, by="industry_chain", forecast=False)}
+    assert chains == {chain.name: D("10"), "—": D("20")}

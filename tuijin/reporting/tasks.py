@@ -5,6 +5,6 @@ from celery import shared_task
 from .services import remind_late
 
 
-@shared_task(name="reporting.remind")
+@shared_task(name="tuijin.reporting.tasks.remind")
 def remind() -> int:
     return remind_late().notified
