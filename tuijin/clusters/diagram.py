@@ -58,15 +58,29 @@ def cluster_svg(cluster, villages: list, links: list) -> str:
         a = angle_of[village.pk]
         vx, vy = CX + VILLAGE_R * math.cos(a), CY + VILLAGE_R * math.sin(a)
         parts.append(f'<line x1="{CX}" y1="{CY}" x2="{vx:.1f}" y2="{vy:.1f}" stroke="#1d4e89" stroke-width="2"/>')
-    for link, a, x, y in project_nodes:
+    # Boxes (left, right, baseline) a label must not cover: every dot, then each label drawn.
+    dots = [(x - 7, x + 7, y + 4) for _link, _a, x, y in project_nodes]
+    placed: list[tuple[float, float, float]] = []
+    for n, (link, a, x, y) in enumerate(project_nodes):
         colour = STAGE_COLOURS.get(link.project.stage, "#94a3b8")
         anchor = "start" if math.cos(a) >= -0.01 else "end"
         dx, dy = (10 if anchor == "start" else -10), 4
+        label = _short(link.project.name)
+        width = 11 * len(label)
+        left = x + dx if anchor == "start" else x + dx - width
+        # Nudge a label down while it would overlap one already drawn.
+        for _attempt in range(4):
+            obstacles = placed + dots[:n] + dots[n + 1:]
+            if not any(left < right and other < left + width and abs(y + dy - base) < 13
+                       for other, right, base in obstacles):
+                break
+            dy += 13
+        placed.append((left, left + width, y + dy))
         parts.append(
             f'<g class="project-node"><title>{escape(link.project.code)} {escape(link.project.name)}</title>'
             f'<a href="/projects/{link.project_id}/"><circle cx="{x:.1f}" cy="{y:.1f}" r="6" fill="{colour}"/>'
             f'<text x="{x + dx:.1f}" y="{y + dy:.1f}" font-size="11" fill="#334155" text-anchor="{anchor}">'
-            f'{escape(_short(link.project.name))}</text></a></g>'
+            f'{escape(label)}</text></a></g>'
         )
     for village in villages:
         a = angle_of[village.pk]
