@@ -26,4 +26,9 @@ BEAT_SCHEDULE = {
         "task": "tuijin.reporting.tasks.remind",
         "schedule": crontab(hour=9, minute=0),
     },
+    # Webhook deliveries whose backoff has elapsed (1, 2, 4, 8, 16 minutes).
+    "deliver-webhooks": {
+        "task": "tuijin.opendata.tasks.deliver_due_webhooks",
+        "schedule": crontab(minute="*"),
+    },
 }
