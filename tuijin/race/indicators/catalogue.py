@@ -11,7 +11,7 @@ import inspect
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from tuijin.projects.models import Node, NodeType, PlanEntry, PlanMonth, Project
 from tuijin.reporting.models import MonthlyReport
@@ -89,13 +89,13 @@ def pct(numerator: Decimal, denominator: Decimal) -> Decimal | None:
 @register
 class PlanCompletion(Indicator):
     code = "plan_completion"
-    label = _l("Annual plan completion")
+    label = gettext_lazy("Annual plan completion")
     measure = "%"
-    description = _l("Investment completed as a share of the annual planned investment, against the "
+    description = gettext_lazy("Investment completed as a share of the annual planned investment, against the "
                      "time-proportional schedule (序时进度) of the plan's monthly split.")
     default_method = Method.TARGET
     default_params = {"target": "unit", "cap": 1}
-    projects_heading = _l("the projects furthest behind")
+    projects_heading = gettext_lazy("the projects furthest behind")
 
     def _base(self, ctx):
         first, last = ctx.months
@@ -146,12 +146,12 @@ class PlanCompletion(Indicator):
 @register
 class InvestmentGrowth(Indicator):
     code = "investment_growth"
-    label = _l("Investment growth")
+    label = gettext_lazy("Investment growth")
     measure = "%"
-    description = _l("Year-on-year growth of the investment reported in the window, against the same months last year.")
+    description = gettext_lazy("Year-on-year growth of the investment reported in the window, against the same months last year.")
     default_method = Method.RANK
     default_params = {"step": 5}
-    projects_heading = _l("the largest falls")
+    projects_heading = gettext_lazy("the largest falls")
 
     def compute(self, ctx):
         first, last = ctx.months
@@ -194,13 +194,13 @@ START_TARGETS = {1: 30, 2: 30, 3: 30, 4: 60, 5: 60, 6: 60, 7: 85, 8: 85, 9: 85, 
 @register
 class NewStartRate(Indicator):
     code = "new_start_rate"
-    label = _l("New-start rate")
+    label = gettext_lazy("New-start rate")
     measure = "%"
-    description = _l("Share of the annual plan's new-start projects that have started, against the "
+    description = gettext_lazy("Share of the annual plan's new-start projects that have started, against the "
                      "provincial targets (30% / 60% / 85% by October / 100%).")
     default_method = Method.TARGET
     default_params = {"target": "unit", "cap": 1}
-    projects_heading = _l("not started yet")
+    projects_heading = gettext_lazy("not started yet")
 
     def compute(self, ctx):
         if ctx.plan_version_id is None:
@@ -240,13 +240,13 @@ class NewStartRate(Indicator):
 @register
 class OverdueStarts(Indicator):
     code = "overdue_starts"
-    label = _l("Overdue starts (应开工未开工)")
-    measure = _l("projects")
-    description = _l("New-start projects whose planned start month has passed without a start.")
+    label = gettext_lazy("Overdue starts (应开工未开工)")
+    measure = gettext_lazy("projects")
+    description = gettext_lazy("New-start projects whose planned start month has passed without a start.")
     default_direction = Direction.LOWER
     default_method = Method.PER_EVENT
     default_params = {"points": 2}
-    projects_heading = _l("should have started")
+    projects_heading = gettext_lazy("should have started")
 
     def compute(self, ctx):
         if ctx.plan_version_id is None:
@@ -273,13 +273,13 @@ class OverdueStarts(Indicator):
 @register
 class Completions(Indicator):
     code = "completions"
-    label = _l("Completions and into operation")
-    measure = _l("projects")
-    description = _l("Projects completed (竣工验收) or put into operation (投产) in the window.")
+    label = gettext_lazy("Completions and into operation")
+    measure = gettext_lazy("projects")
+    description = gettext_lazy("Projects completed (竣工验收) or put into operation (投产) in the window.")
     default_method = Method.PER_EVENT
     default_params = {"points": 2}
     default_window = Window.QUARTER
-    projects_heading = _l("completed or into operation")
+    projects_heading = gettext_lazy("completed or into operation")
 
     def compute(self, ctx):
         units_sql, unit_params = _units(ctx)
@@ -302,12 +302,12 @@ class Completions(Indicator):
 @register
 class ReportsOnTime(Indicator):
     code = "reports_on_time"
-    label = _l("Monthly reports on time")
+    label = gettext_lazy("Monthly reports on time")
     measure = "%"
-    description = _l("Monthly reports filed on time as a share of those due from the plan's projects under way.")
+    description = gettext_lazy("Monthly reports filed on time as a share of those due from the plan's projects under way.")
     default_method = Method.LINEAR
     default_params = {}
-    projects_heading = _l("most reports missing or late")
+    projects_heading = gettext_lazy("most reports missing or late")
 
     def compute(self, ctx):
         if ctx.plan_version_id is None:
@@ -375,9 +375,9 @@ class SelectorIndicator(Indicator):
 @register
 class ProblemsClosedOnTime(Indicator):
     code = "problems_closed_on_time"
-    label = _l("Problems closed on time")
+    label = gettext_lazy("Problems closed on time")
     measure = "%"
-    description = _l("Problems (堵点) closed (销号) in the window while the unit was responsible, "
+    description = gettext_lazy("Problems (堵点) closed (销号) in the window while the unit was responsible, "
                      "the share closed by their deadline (docs/development/consultation.md).")
     requires = "tuijin.consultation.selectors:closure_by_unit"
     default_method = Method.LINEAR
@@ -403,9 +403,9 @@ class ProblemsClosedOnTime(Indicator):
 @register
 class AttractionLanded(SelectorIndicator):
     code = "attraction_landed"
-    label = _l("Attraction signed and landed")
-    measure = _l("projects")
-    description = _l("Investment-attraction leads signed or landed in the window.")
+    label = gettext_lazy("Attraction signed and landed")
+    measure = gettext_lazy("projects")
+    description = gettext_lazy("Investment-attraction leads signed or landed in the window.")
     requires = "tuijin.breakthroughs.selectors:attraction_landed_by_unit"
     default_method = Method.PER_EVENT
     default_params = {"points": 1}
@@ -414,9 +414,9 @@ class AttractionLanded(SelectorIndicator):
 @register
 class FundsSecured(SelectorIndicator):
     code = "funds_secured"
-    label = _l("Funds secured")
+    label = gettext_lazy("Funds secured")
     measure = "万元"
-    description = _l("Special bonds, central-budget and other funds approved for the unit's projects in the window.")
+    description = gettext_lazy("Special bonds, central-budget and other funds approved for the unit's projects in the window.")
     requires = "tuijin.breakthroughs.selectors:funds_secured_by_unit"
     default_method = Method.LINEAR
 
@@ -424,8 +424,8 @@ class FundsSecured(SelectorIndicator):
 @register
 class LandSecured(SelectorIndicator):
     code = "land_secured"
-    label = _l("Land secured")
+    label = gettext_lazy("Land secured")
     measure = "亩"
-    description = _l("Land quota secured (亩) for the unit's projects in the window.")
+    description = gettext_lazy("Land quota secured (亩) for the unit's projects in the window.")
     requires = "tuijin.breakthroughs.selectors:land_secured_by_unit"
     default_method = Method.LINEAR
