@@ -21,6 +21,8 @@ from tuijin.projects.models import Project
 #: How many towns the best/worst lists show, and how many linked projects come first.
 TOWNS_SHOWN = 5
 LINKED_SHOWN = 10
+RED_SHOWN = 8
+RED = "red"  # tuijin.supervision.choices.Colour.RED, named here so the cockpit works without supervision
 
 
 def optional(module: str, name: str):
@@ -65,10 +67,15 @@ def linked_projects(user, year: int, month: int) -> tuple[list[Linked], int]:
         ):
             row = rows[entry["project_id"]]
             row.ytd, row.completion_pct, row.schedule_pct = entry["ytd"], entry["completion_pct"], entry["schedule_pct"]
-    lights = optional("tuijin.supervision.selectors", "project_lights")
-    if lights and rows:
-        for project_id, (colour, reason) in lights(list(rows)).items():
-            rows[project_id].light, rows[project_id].light_reason = colour, reason
+    open_lights = optional("tuijin.supervision.selectors", "open_lights")
+    if open_lights and rows:
+        # Worst open colour per project, with the reason of that light (one query).
+        for project_id, colour, reason in open_lights().filter(project_id__in=list(rows)).order_by(
+            "colour", "first_seen"
+        ).values_list("project_id", "colour", "reason"):
+            row = rows[project_id]
+            if row.light != RED:
+                row.light, row.light_reason = colour, reason
     return list(rows.values()), total
 
 
@@ -93,11 +100,14 @@ def investment(year: int, month: int) -> dict | None:
 
 
 def red_lights(today: dt.date) -> dict | None:
-    """Current red lights from supervision: {"count", "rows": [(project, reason)]}, or None."""
-    current = optional("tuijin.supervision.selectors", "red_lights")
-    if current is None:
+    """Current red lights from supervision: how many projects are red, and the latest ones
+    with their reasons (two queries), or None while supervision is not there."""
+    open_lights = optional("tuijin.supervision.selectors", "open_lights")
+    if open_lights is None:
         return None
-    return current(today)
+    red = open_lights().filter(colour=RED)
+    rows = list(red.select_related("project", "project__town").order_by("-first_seen", "pk")[:RED_SHOWN])
+    return {"count": red.values("project_id").distinct().count(), "rows": rows}
 
 
 def overdue_problems(today: dt.date) -> dict | None:

@@ -53,5 +53,6 @@ def index(request):
             "investment": _url("reporting:overview"),
             "problems": _url("consultation:problems", query="overdue=1"),
             "projects": _url("projects:list"),
+            "red_lights": _url("supervision:board", query="colour=red"),
         },
     })

@@ -36,7 +36,7 @@
   var targets = months.map(function (_, i) { var v = data.starts.targets[i + 1]; return v === undefined ? null : v; });
   make("chart-starts", {
     tooltip: {trigger: "axis", valueFormatter: function (v) { return v == null ? "—" : v + "%"; }},
-    grid: {left: 34, right: 8, top: 12, bottom: 20},
+    grid: {left: 44, right: 8, top: 12, bottom: 20},
     xAxis: axis({type: "category", data: months.map(function (m) { return m.replace("月", ""); })}),
     yAxis: axis({type: "value", max: 100, axisLabel: {color: text, formatter: "{value}%"}}),
     series: [
