@@ -12,6 +12,7 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from tuijin.orgs.choices import Role
 from tuijin.orgs.policy import role_of, scope_projects
@@ -225,6 +226,19 @@ class HistoryRow:
     object_label: str
     changes: list[tuple[str, str, str]]
 
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.entry.action, self.entry.get_action_display()))
+
+
+ACTION_LABELS = {
+    LogEntry.Action.CREATE: gettext_lazy("added"),
+    LogEntry.Action.UPDATE: gettext_lazy("changed"),
+    LogEntry.Action.DELETE: gettext_lazy("removed"),
+}
+#: Bookkeeping fields not worth a line in the history.
+HIDDEN_FIELDS = {"id", "order", "updated_at", "created_at"}
+
 
 def _content_types(*models) -> dict:
     return ContentType.objects.get_for_models(*models)
@@ -267,6 +281,8 @@ def project_history(project: Project, limit: int = 300) -> list[HistoryRow]:
         model = model_of[entry.content_type_id]
         changes = []
         for name, values in (entry.changes or {}).items():
+            if name in HIDDEN_FIELDS:
+                continue
             before, after = (list(values) + [None, None])[:2]
             label, before, after = _display(model, name, before, after, names)
             changes.append((label, before, after))
@@ -294,10 +310,21 @@ def _display(model, name, before, after, names) -> tuple[str, str, str]:
     choices = dict(field.choices) if getattr(field, "choices", None) else None
     if choices:
         return label, str(choices.get(before, _text(before))), str(choices.get(after, _text(after)))
+    if field.get_internal_type() == "DecimalField":
+        return label, _number(before), _number(after)
     if field.get_internal_type() == "BooleanField":
         yes_no = {"True": "✓", "False": "✗", True: "✓", False: "✗"}
         return label, yes_no.get(before, _text(before)), yes_no.get(after, _text(after))
     return label, _text(before), _text(after)
+
+
+def _number(value) -> str:
+    try:
+        number = Decimal(str(value))
+    except (ArithmeticError, ValueError):
+        return _text(value)
+    text = f"{number:,.4f}".rstrip("0").rstrip(".")
+    return text
 
 
 def _text(value) -> str:
