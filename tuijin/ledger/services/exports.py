@@ -46,7 +46,7 @@ class Column:
     top: str
     sub: str = ""
     width: float = 10
-    kind: str = "text"  # text | amount | center | percent
+    kind: str = "text"  # text | amount | center | percent | code
 
 
 def safe_text(value) -> tuple[object, bool]:
@@ -76,6 +76,8 @@ def _put(ws, row: int, col: int, value, column: Column | None = None, *, font=BO
         cell.alignment = RIGHT
     elif kind == "center":
         cell.alignment = CENTER
+    elif kind == "code":
+        cell.alignment = Alignment(horizontal="left", vertical="center")
     else:
         cell.alignment = LEFT
     return cell
@@ -140,6 +142,20 @@ def _setup_sheet(ws, title: str, columns: list[Column], subtitle: str) -> int:
     return last_header + 1
 
 
+def _text_width(text: str) -> int:
+    """Display width in Excel character units: CJK characters take two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _fit_height(ws, row: int, values: list, columns: list[Column]) -> None:
+    """Excel and LibreOffice do not grow rows for wrapped text written by a program: set it."""
+    lines = 1
+    for value, column in zip(values, columns, strict=False):
+        if isinstance(value, str) and value and column.kind in ("text", "center"):
+            lines = max(lines, -(-_text_width(value) // max(int(column.width) - 1, 1)))
+    ws.row_dimensions[row].height = 15 * min(lines, 8) + 3
+
+
 def _section_row(ws, row: int, text: str, width: int) -> None:
     for col in range(1, width + 1):
         _put(ws, row, col, text if col == 1 else None, bold=True)
@@ -188,10 +204,10 @@ def plan_table(*, year: int, kind: str = "plan", projects: QuerySet | None = Non
     columns = [
         Column("序号", width=6, kind="center"),
         Column("项目名称", width=26),
-        Column("项目代码", width=14),
+        Column("项目代码", width=26, kind="code"),
         Column("项目类别", width=8, kind="center"),
         Column("建设内容及规模", width=30),
-        Column("建设起止年限", width=11, kind="center"),
+        Column("建设起止年限", width=15, kind="center"),
         Column("总投资（万元）", width=12, kind="amount"),
         Column("截至上年底累计完成（万元）", width=13, kind="amount"),
         Column(f"{year}年计划", "投资（万元）", width=12, kind="amount"),
@@ -241,6 +257,7 @@ def plan_table(*, year: int, kind: str = "plan", projects: QuerySet | None = Non
                 _put(ws, row, col, value, column)
                 if col - 1 in amount_cols and value is not None:
                     sums[col - 1] += value
+            _fit_height(ws, row, values, columns)
             row += 1
         _sum_row(ws, row, "小计", sums, columns)
         for i in amount_cols:
@@ -264,10 +281,10 @@ def project_list_table(projects: Iterable[Project], *, title: str, year: int | N
     columns = [
         Column("序号", width=6, kind="center"),
         Column("项目名称", width=26),
-        Column("项目代码", width=14),
+        Column("项目代码", width=26, kind="code"),
         Column("项目类别", width=8, kind="center"),
         Column("建设内容及规模", width=30),
-        Column("建设起止年限", width=11, kind="center"),
+        Column("建设起止年限", width=15, kind="center"),
         Column("总投资（万元）", width=13, kind="amount"),
         Column("业主单位", width=18),
         Column("属地", width=10, kind="center"),
@@ -302,6 +319,7 @@ def project_list_table(projects: Iterable[Project], *, title: str, year: int | N
             ]
             for col, (value, column) in enumerate(zip(values, columns, strict=True), start=1):
                 _put(ws, row, col, value, column)
+            _fit_height(ws, row, values, columns)
             sums[6] += p.total_investment
             row += 1
         _sum_row(ws, row, "小计", sums, columns)
