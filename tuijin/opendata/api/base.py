@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, pagination, serializers
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 
 from tuijin.lib.errors import PermissionDenied as ServicePermissionDenied
 from tuijin.lib.money import AmountError, parse_amount
@@ -17,7 +18,10 @@ class Pagination(pagination.PageNumberPagination):
 
 class ServiceErrorsMixin:
     """Services raise tuijin.lib.errors; the API answers 403 for a refused role and 400
-    with the service's own words for a broken rule."""
+    with the service's own words for a broken rule. Token authentication comes first so a
+    caller without valid credentials gets 401 with ``WWW-Authenticate: Token``."""
+
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
 
     def handle_exception(self, exc):
         if isinstance(exc, ServicePermissionDenied):

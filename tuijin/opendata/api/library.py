@@ -11,7 +11,7 @@ from tuijin.orgs import policy
 from tuijin.projects.choices import EntryStatus, LibraryKind
 from tuijin.projects.models import Library, LibraryEntry, Project
 
-from .base import MAX_ID, Pagination, ProjectRefSerializer
+from .base import MAX_ID, Pagination, ProjectRefSerializer, ServiceErrorsMixin
 
 
 class LibraryEntryFilterSet(django_filters.FilterSet):
@@ -53,7 +53,7 @@ class LibraryEntrySerializer(serializers.ModelSerializer):
 @extend_schema_view(
     list=extend_schema(summary="List library entries"), retrieve=extend_schema(summary="A library entry")
 )
-class LibraryEntryViewSet(viewsets.ReadOnlyModelViewSet):
+class LibraryEntryViewSet(ServiceErrorsMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = LibraryEntrySerializer
     filterset_class = LibraryEntryFilterSet
     pagination_class = Pagination

@@ -12,7 +12,7 @@ from tuijin.orgs import policy
 from tuijin.projects.choices import PlanCategory
 from tuijin.projects.models import PlanEntry, PlanMonth, PlanVersion, Project
 
-from .base import MAX_ID, Pagination, ProjectRefSerializer
+from .base import MAX_ID, Pagination, ProjectRefSerializer, ServiceErrorsMixin
 
 
 class PlanEntryFilterSet(django_filters.FilterSet):
@@ -65,7 +65,7 @@ class PlanEntrySerializer(serializers.ModelSerializer):
 
 
 @extend_schema_view(list=extend_schema(summary="List annual plan entries"), retrieve=extend_schema(summary="A plan entry"))
-class PlanEntryViewSet(viewsets.ReadOnlyModelViewSet):
+class PlanEntryViewSet(ServiceErrorsMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = PlanEntrySerializer
     filterset_class = PlanEntryFilterSet
     pagination_class = Pagination
