@@ -96,3 +96,12 @@ def make_project(cast):
         return project_create(by=cast.office, **fields)
 
     return make
+
+
+@pytest.fixture
+def english():
+    """Service messages in English, so assertions read the source text (pages are tested in Chinese)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

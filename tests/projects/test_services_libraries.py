@@ -1,5 +1,6 @@
 """The library workflow, its gates, the versioned annual plan and the year-end roll-over."""
 
+
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,8 @@ from tuijin.projects.choices import EntryStatus, LibraryKind, NodeStatus, PlanCa
 from tuijin.projects.models import EntryEvent, LibraryEntry, PlanEntry, PlanMonth, PlanVersion
 from tuijin.projects.services import libraries as lib
 from tuijin.projects.services.libraries import PlanData
+
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def admit(project, kind, by, plan=None, year=2026):

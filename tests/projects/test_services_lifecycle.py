@@ -1,5 +1,6 @@
 """Node chains from templates, node progress, stage gates and overdue nodes."""
 
+
 import datetime as dt
 
 import pytest
@@ -9,6 +10,8 @@ from tuijin.lib.errors import PermissionDenied, ServiceError
 from tuijin.projects.choices import NodeStatus, Stage
 from tuijin.projects.models import Node, StageChange
 from tuijin.projects.services.lifecycle import mark_overdue_nodes, node_update, project_change_stage
+
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_a_project_gets_its_node_chain_from_its_template_in_sequence_and_in_parallel(make_project):
