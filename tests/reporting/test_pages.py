@@ -205,3 +205,11 @@ def test_notifications_are_listed_and_marked_read(cast, october):
     notice.refresh_from_db()
     assert notice.read_at is not None
     assert cast.client("town").post(f"/reporting/notifications/{notice.pk}/read/").status_code == 404
+
+
+def test_the_overview_loads_its_forecast_panel_after_the_figures(cast, october):
+    html = cast.client("office").get("/reporting/overview/?period=2026-10").content.decode()
+    assert 'hx-get="/reporting/overview/forecast/?period=2026-10"' in html
+    assert "vendor/echarts/dist/echarts.min.js" in html
+    panel = cast.client("leader").get("/reporting/overview/forecast/?period=2026-10").content.decode()
+    assert 'id="chart-county"' in panel and "chart-data" in panel

@@ -12,6 +12,7 @@ class ReportingConfig(AppConfig):
         (20, "reporting:inbox", _("Monthly reporting"), None),
         (21, "reporting:overview", _("Investment overview"), ("office", "leader", "town", "department")),
         (22, "reporting:trends", _("Investment trends"), ("office", "leader", "town", "department")),
+        (23, "reporting:notifications", _("Notifications"), None),
     ]
     # Project page tabs: (order, slug, label, "dotted.path.to.render(request, project) -> str").
     project_tabs = [(40, "monthly", _("Monthly reports"), "tuijin.reporting.views.project_tab")]
