@@ -78,3 +78,15 @@ def yoy(current, previous) -> str:
     from ..selectors import growth_label
 
     return growth_label(Decimal(current or 0), Decimal(previous or 0))
+
+
+@register.filter
+def status_label(status: str) -> str:
+    """This month's report status in a table: "未报" while a draft, else the status's label."""
+    from django.utils.translation import gettext
+
+    if not status:
+        return "—"
+    if status == ReportStatus.DRAFT:
+        return gettext("not filed")
+    return str(ReportStatus(status).label)
