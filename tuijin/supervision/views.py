@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -111,18 +112,18 @@ def orders(request):
 @login_required
 def order_new(request):
     _require(policy.can_issue_orders(request.user))
-    lit = Project.objects.filter(lights__cleared_on__isnull=True).distinct().order_by("town__order", "name")
+    lit = Q(pk__in=selectors.open_lights().values("project_id"))
     initial = {"kind": request.GET.get("kind", "reminder")}
     if request.GET.get("project"):
         project = get_object_or_404(Project, pk=request.GET["project"])
-        lit = (lit | Project.objects.filter(pk=project.pk)).distinct()
+        lit |= Q(pk=project.pk)
         light = project.lights.filter(cleared_on__isnull=True).order_by("-colour").first()
         initial |= {"projects": [project.pk], "unit": project.town_id,
                     "kind": "assignment" if light and light.colour == "red" else initial["kind"],
                     "subject": _("On the delay of %(project)s") % {"project": project.name},
                     "body": (light.reason + "\n" if light else "") + _("Reply with a rectification plan: measures, who, by when.")}
     initial.setdefault("reply_due", default_reply_due(initial["kind"]))
-    form = OrderForm(request.POST or None, initial=initial, projects=lit)
+    form = OrderForm(request.POST or None, initial=initial, projects=Project.objects.filter(lit).order_by("town__order", "name"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
