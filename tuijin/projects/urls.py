@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/documents/<int:document_id>/", views.document_download, name="document_download"),
     path("<int:pk>/documents/<int:document_id>/remove/", views.document_remove, name="document_remove"),
     path("<int:pk>/submit/<slug:kind>/", views.entry_submit, name="submit"),
+    path("<int:pk>/plan/<int:plan_entry_id>/adjust/", views.plan_entry_edit, name="plan_entry_edit"),
     path("<int:pk>/entries/<int:entry_id>/withdraw/", views.withdrawal_request, name="withdrawal_request"),
     path("<int:pk>/<slug:tab>/", views.project_detail, name="tab"),
 ]

@@ -12,7 +12,15 @@ from .edit import (
     task_force_add,
     task_force_remove,
 )
-from .libraries import boards, entry_submit, plan_compare, plan_freeze, plan_version, withdrawal_request
+from .libraries import (
+    boards,
+    entry_submit,
+    plan_compare,
+    plan_entry_edit,
+    plan_freeze,
+    plan_version,
+    withdrawal_request,
+)
 from .lists import project_list
 from .review import review_action, review_queue
 

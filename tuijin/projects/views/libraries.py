@@ -21,7 +21,7 @@ from tuijin.orgs import policy
 from .. import selectors
 from ..choices import EntryStatus, LibraryKind, PlanCategory
 from ..forms import AnnualPlanForm, FreezeForm, ReasonForm, SubmitForm
-from ..models import Library, LibraryEntry, PlanVersion
+from ..models import Library, LibraryEntry, PlanEntry, PlanVersion
 from ..services import libraries
 from .common import require, visible_project
 
@@ -242,3 +242,70 @@ def withdrawal_request(request, pk: int, entry_id: int):
             messages.success(request, _("The withdrawal from the %(library)s is requested; the project office decides.") % {
                 "library": entry.library})
     return redirect(reverse("projects:tab", args=[project.pk, "plan"]))
+
+
+def _plan_data(form, data) -> libraries.PlanData:
+    """The plan figures of an AnnualPlanForm, with the monthly split it asks for."""
+    first = data.get("planned_start_month") or 1
+    split = data["split"]
+    if split == "manual":
+        months = form.months()
+    elif split == "even":
+        months = libraries.even_split(data["planned_investment"], first)
+    else:
+        months = libraries.seasonal_split(data["planned_investment"], first)
+    return libraries.PlanData(
+        category=data["category"],
+        planned_investment=data["planned_investment"],
+        months=months,
+        progress_target=data["progress_target"],
+        planned_start_month=data.get("planned_start_month"),
+        planned_completion=data["planned_completion"],
+    )
+
+
+@login_required
+def plan_entry_edit(request, pk: int, plan_entry_id: int):
+    """Adjust a project's line in the working version of the annual plan (调整计划); the
+    adopted start-of-year plan keeps its figures."""
+    project = visible_project(request, pk)
+    plan_entry = get_object_or_404(
+        PlanEntry.objects.select_related("version", "library_entry__library").prefetch_related("months"),
+        pk=plan_entry_id,
+        project=project,
+    )
+    require(policy.can_review(request.user) or policy.can_edit_project(request.user, project))
+    if plan_entry.version.is_frozen:
+        messages.error(request, _("%(version)s is frozen; adjustments go into the adjusted plan.") % {"version": plan_entry.version})
+        return redirect(reverse("projects:tab", args=[project.pk, "plan"]))
+    months = {m.month: m.amount for m in plan_entry.months.all()}
+    initial = {
+        "category": plan_entry.category,
+        "planned_investment": plan_entry.planned_investment,
+        "progress_target": plan_entry.progress_target,
+        "planned_start_month": plan_entry.planned_start_month,
+        "planned_completion": plan_entry.planned_completion,
+        "split": "manual",
+        **{f"m{m}": months.get(m) for m in range(1, 13)},
+    }
+    form = AnnualPlanForm(request.POST or None, initial=initial)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            libraries.plan_entry_update(plan_entry=plan_entry, by=request.user, plan=_plan_data(form, form.cleaned_data))
+        except ValidationError as exc:
+            errors = list(exc.messages)
+        else:
+            messages.success(request, _("The adjusted plan of %(project)s is saved.") % {"project": project})
+            return redirect(reverse("projects:tab", args=[project.pk, "plan"]))
+    frozen = (
+        PlanEntry.objects.filter(project=project, version__year=plan_entry.version.year, version__is_frozen=True)
+        .select_related("version")
+        .order_by("version__number")
+        .first()
+    )
+    return render(
+        request,
+        "projects/plan_entry_form.html",
+        {"project": project, "plan_entry": plan_entry, "form": form, "errors": errors, "frozen": frozen},
+    )

@@ -116,6 +116,7 @@ def plan(request, project) -> str:
         "plan_entries": plan_entries,
         "chart": chart,
         "can_submit": can_submit,
+        "can_adjust_plan": policy.can_review(user) or policy.can_edit_project(user, project),
         "next_library": _next_library(project, entries) if can_submit else None,
         "returned": [e for e in entries if e.status == EntryStatus.RETURNED] if can_submit else [],
         "months": range(1, 13),
