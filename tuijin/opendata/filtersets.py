@@ -16,11 +16,11 @@ from tuijin.projects.models import Category, Project
 class PublicProjectFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     town = django_filters.ModelChoiceFilter(
-        label=_("Town"), queryset=Unit.objects.filter(kind__in=TERRITORIAL_KINDS, is_active=True)
+        label=_("Town or street"), queryset=Unit.objects.filter(kind__in=TERRITORIAL_KINDS, is_active=True), empty_label=_("All")
     )
-    category = django_filters.ModelChoiceFilter(label=_("Category"), queryset=Category.objects.all())
-    stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices)
-    level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices)
+    category = django_filters.ModelChoiceFilter(label=_("Category"), queryset=Category.objects.all(), empty_label=_("All"))
+    stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices, empty_label=_("All"))
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices, empty_label=_("All"))
     start_year = django_filters.NumberFilter(label=_("Start year"))
 
     class Meta:

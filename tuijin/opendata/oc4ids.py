@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from django.apps import apps
 from django.conf import settings
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tuijin.lib.config import env
 from tuijin.projects.choices import NodeStatus, ProjectStatus, Stage
@@ -30,6 +30,7 @@ OC4IDS_VERSION = "0.9"
 SCHEMA_VERSION = "0.9.5"
 TZ = ZoneInfo("Asia/Shanghai")
 CURRENCY = "CNY"
+PACKAGE_LANGUAGE = "zh-hans"
 
 PREFIX = env(
     "TUIJIN_OC4IDS_PREFIX",
@@ -449,10 +450,12 @@ def build_releases(projects: list[Project], *, base_url: str, today: dt.date | N
     ids = [p.pk for p in projects]
     reports = confirmed_reports(ids)
     funds = _funds(ids)
-    return [
-        project_release(p, base_url=base_url, today=today, reports=reports.get(p.pk), funds=funds.get(p.pk))
-        for p in projects
-    ]
+    # The package is published in Chinese ("language": "zh"), whatever the reader's browser says.
+    with translation.override(PACKAGE_LANGUAGE):
+        return [
+            project_release(p, base_url=base_url, today=today, reports=reports.get(p.pk), funds=funds.get(p.pk))
+            for p in projects
+        ]
 
 
 def build_package(*, base_url: str, queryset=None, today: dt.date | None = None) -> dict:

@@ -1,7 +1,7 @@
 """Mounted at the site root: /api/…, /public/… and the office's /opendata/… pages."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from . import views
 
@@ -9,7 +9,7 @@ app_name = "opendata"
 urlpatterns = [
     path("api/v1/", include("tuijin.opendata.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="opendata:schema"), name="api_docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="opendata:schema"), name="api_docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="opendata:schema"), name="redoc"),
     path("public/", views.public_list, name="public_list"),
     path("public/oc4ids.json", views.oc4ids_package, name="oc4ids"),

@@ -50,6 +50,7 @@ class LibraryEntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema(tags=["libraries"])
 @extend_schema_view(
     list=extend_schema(summary="List library entries"), retrieve=extend_schema(summary="A library entry")
 )

@@ -67,6 +67,7 @@ class NodeInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
+@extend_schema(tags=["nodes"])
 @extend_schema_view(
     list=extend_schema(summary="List lifecycle nodes"),
     retrieve=extend_schema(summary="A lifecycle node"),

@@ -64,6 +64,7 @@ class PlanEntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema(tags=["annual plan"])
 @extend_schema_view(list=extend_schema(summary="List annual plan entries"), retrieve=extend_schema(summary="A plan entry"))
 class PlanEntryViewSet(ServiceErrorsMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = PlanEntrySerializer

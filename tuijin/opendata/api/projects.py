@@ -105,6 +105,7 @@ class ProjectInputSerializer(serializers.ModelSerializer):
         return attrs
 
 
+@extend_schema(tags=["projects"])
 @extend_schema_view(
     list=extend_schema(summary="List projects", description="The same filters as the web list (/projects/)."),
     retrieve=extend_schema(summary="A project"),

@@ -81,6 +81,21 @@ def wan(value) -> str:
 
 
 @register.filter
+def money(value) -> str:
+    """A Decimal amount with thousands separators and two decimals."""
+    if value in (None, ""):
+        return "—"
+    return f"{Decimal(value):,.2f}"
+
+
+@register.filter
+def event_label(name) -> str:
+    from ..events import EVENTS
+
+    return EVENTS.get(name, name)
+
+
+@register.filter
 def isodate(value) -> str:
     if not value:
         return "—"
