@@ -12,7 +12,7 @@ from tuijin.core.demo import DemoContext
 from tuijin.orgs.choices import UnitKind
 from tuijin.orgs.models import Unit
 
-from .choices import EntryAction, EntryStatus, LibraryKind, Level, Nature, NodeStatus, PlanCategory, Stage
+from .choices import EntryAction, EntryStatus, Level, LibraryKind, Nature, NodeStatus, PlanCategory, Stage
 from .models import (
     Category,
     EntryEvent,
@@ -43,6 +43,22 @@ PLACES_INFRA = ["潮塘江", "三北大街", "新城大道", "开发大道", "�
 RIVERS = ["潮塘江", "四灶浦", "淞浦江", "东横河", "漾山河", "周家路江"]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国海燕志刚晓东立新红梅"
+
+
+CHAIN_BY_KEYWORD = [
+    ("轴承", "高端轴承"), ("机械", "高端轴承"), ("汽车", "汽车零部件"), ("材料", "新材料"), ("新材", "新材料"),
+    ("生物", "生命健康"), ("医药", "生命健康"), ("食品", "生命健康"), ("新能源", "新能源"), ("光电", "新能源"),
+    ("电器", "智能家电"), ("家电", "智能家电"), ("厨电", "智能家电"), ("电子", "数字经济"), ("数智", "数字经济"),
+    ("智能", "数字经济"),
+]
+
+
+def chain_of(owner, chains):
+    """An enterprise's industry chain follows its trade, so its project names make sense."""
+    for keyword, chain in CHAIN_BY_KEYWORD:
+        if keyword in owner.name:
+            return chains[chain]
+    return None
 
 
 def _name(ctx, town_short: str, category: str, chain: str | None, owner) -> str:
@@ -127,6 +143,7 @@ def load(ctx: DemoContext) -> None:
     today = ctx.today
     categories = {c.name: c for c in Category.objects.all()}
     chains = list(IndustryChain.objects.all())
+    chains_by_name = {c.name: c for c in chains}
     templates = {t.name: t for t in NodeTemplate.objects.all()}
     towns = list(Unit.objects.filter(kind__in=[UnitKind.STREET, UnitKind.TOWN, UnitKind.AREA]))
     departments = {u.short_name: u for u in Unit.objects.filter(kind=UnitKind.DEPARTMENT)}
@@ -155,7 +172,7 @@ def load(ctx: DemoContext) -> None:
             nature = Nature.ENTERPRISE
             # the demo owner gets a handful of projects in its own town
             owner = owner_user_unit if i % 40 == 0 else rng.choice(enterprises)
-            chain = rng.choice(chains)
+            chain = chain_of(owner, chains_by_name) or rng.choice(chains)
             total = _amount(rng, 5000, 800000)
             template = templates["工业技改项目"] if rng.random() < 0.25 else templates["企业投资项目"]
         else:
@@ -189,10 +206,14 @@ def load(ctx: DemoContext) -> None:
         if total > 300000:
             level = Level.PROVINCIAL
         name = _name(ctx, town.short_name, category_name, chain and chain.name, owner)
+        for _attempt in range(6):  # a ledger does not list the same name twice: draw again
+            if name not in names_seen:
+                break
+            name = _name(ctx, town.short_name, category_name, chain and chain.name, owner)
         used = names_seen.get(name, 0)
         names_seen[name] = used + 1
         if used:
-            name = f"{name}（{'二三四五六七八九十'[min(used - 1, 8)]}期）"
+            name = f"{name}（{town.short_name}{'东西南北中'[min(used - 1, 4)]}片）"
         has_code = stage != Stage.IDEA or rng.random() < 0.2
         project = Project(
             code=f"TJ{start_year if start_year <= year else year}-{seq:05d}",
