@@ -7,7 +7,6 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db.models import (
-    Case,
     DateField,
     DecimalField,
     F,
@@ -18,7 +17,6 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 
@@ -127,18 +125,21 @@ def by_town(demands: QuerySet | None = None) -> list[dict]:
 
 
 def summary(year: int, today: dt.date) -> dict:
-    """For the cockpit: quota use per kind, county demand against secured, number of warnings."""
+    """For the cockpit: quota use per kind, county demand against secured (an allocation
+    counting only up to its project's demand), and the number of warnings. Four queries."""
+    from tuijin.projects.models import NodeType
+
+    from .sql import coverage_by_kind, uncovered_count
+
     quota_rows = quotas(year)
-    need = dict(ResourceDemand.objects.order_by().values("kind").annotate(t=Sum("amount")).values_list("kind", "t"))
-    # Secured counts towards demand only up to each project's own demand.
-    capped = (
-        demand_rows().annotate(
-            covered=Case(When(secured__lt=F("amount"), then=F("secured")), default=F("amount"), output_field=_QTY)
-        ).order_by().values("kind").annotate(t=Sum("covered")).values_list("kind", "t")
-    )
-    covered = dict(capped)
+    coverage = coverage_by_kind()
     for row in quota_rows:
-        demand = need.get(row["kind"]) or ZERO
-        got = covered.get(row["kind"]) or ZERO
+        demand, got = coverage.get(row["kind"], (ZERO, ZERO))
         row.update(demand=demand, covered=got, cover_rate=percent(got, demand))
-    return {"kinds": quota_rows, "warnings": uncovered_warnings(today).count()}
+    cutoff = add_months(today, WARNING_MONTHS)
+    warnings = uncovered_count(
+        version_id=current_version_id(today.year),
+        start_type_id=NodeType.objects.filter(code="start").values_list("pk", flat=True).first(),
+        stages=tuple(NOT_STARTED), cutoff=cutoff, cutoff_month=None if cutoff.year > today.year else cutoff.month,
+    )
+    return {"kinds": quota_rows, "warnings": warnings}
