@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ConsultationConfig(AppConfig):
@@ -17,7 +18,7 @@ class ConsultationConfig(AppConfig):
         (35, "consultation:deadlines", _("Ladder deadlines"), ("office",)),
     ]
     # The "problems" list of the county's four lists, on the project page.
-    project_tabs = [(45, "problems", _("Problems"), "tuijin.consultation.views.project_tab")]
+    project_tabs = [(45, "problems", pgettext_lazy("project tab", "Problems"), "tuijin.consultation.views.project_tab")]
 
     def ready(self) -> None:
         from . import audit  # noqa: F401  (registers models with the audit log)

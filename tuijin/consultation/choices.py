@@ -83,7 +83,7 @@ class MeetingStatus(models.TextChoices):
 class ActionStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("action status", "In progress")
     REPORTED = "reported", _("Evidence submitted")
-    CLOSED = "closed", pgettext_lazy("event", "Closed")
+    CLOSED = "closed", pgettext_lazy("action status", "Closed")
 
 
 class NoticeKind(models.TextChoices):

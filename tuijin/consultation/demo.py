@@ -335,6 +335,15 @@ def load(ctx: DemoContext) -> None:
     ActionItem.objects.bulk_create(actions)
     for notice, idx in zip(notices, notice_owner, strict=True):
         notice.problem = problems[idx]
+        notice.url = problems[idx].get_absolute_url()
+    for action in actions:
+        if action.status != ActionStatus.CLOSED:
+            notices.append(Notice(
+                kind=NoticeKind.ACTION_ASSIGNED, unit=action.responsible_unit, action=action,
+                title=f"会商议定事项交办，{action.deadline}前完成：{action.text[:60]}",
+                body=f"{action.meeting.title}\n责任单位：{action.responsible_unit}，期限 {action.deadline}",
+                url=f"/consultation/actions/{action.pk}/",
+            ))
     Notice.objects.bulk_create(notices)
     for i, idx in enumerate(planned_problems, 1):
         AgendaItem.objects.create(meeting=upcoming, order=i, problem=problems[idx],

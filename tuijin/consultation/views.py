@@ -509,7 +509,8 @@ def inbox(request):
 def notice_open(request, pk):
     notice = get_object_or_404(Notice, pk=pk, unit_id=request.user.unit_id)
     notice_services.notice_mark_read(notice=notice, by=request.user)
-    return redirect(notice.url or "consultation:inbox")
+    target = notice.url or (notice.problem or notice.action or None)
+    return redirect(target or "consultation:inbox")
 
 
 @login_required
