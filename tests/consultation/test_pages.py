@@ -225,3 +225,10 @@ def test_statistics_count_closures_on_time_per_unit(cast, make_project, raise_pr
     assert by_level["department"]["open"] == 1 and by_level["town"]["closed"] == 1
     page = cast.client("leader").get("/consultation/statistics/?start=2026-03-01&end=2026-03-31").content.decode()
     assert "33.3%" in page and "匡堰镇" in page
+
+
+def test_the_problems_list_of_the_four_lists_counts_the_projects_problems(cast, three):
+    from tuijin.projects.selectors import four_list_extras
+
+    lines = four_list_extras(three["A"].project)["problems"]
+    assert [(label, value) for label, value, _url in lines] == [("在办问题", "1 项（逾期 0 项）"), ("已销号问题", "0")]

@@ -21,4 +21,10 @@ class ConsultationConfig(AppConfig):
     project_tabs = [(45, "problems", pgettext_lazy("project tab", "Problems"), "tuijin.consultation.views.project_tab")]
 
     def ready(self) -> None:
+        from tuijin.projects.selectors import FOUR_LISTS_HOOKS
+
         from . import audit  # noqa: F401  (registers models with the audit log)
+        from .selectors import four_list_problems
+
+        if four_list_problems not in FOUR_LISTS_HOOKS["problems"]:
+            FOUR_LISTS_HOOKS["problems"].append(four_list_problems)

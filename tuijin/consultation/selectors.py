@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tuijin.orgs.choices import TERRITORIAL_KINDS, UnitKind
 from tuijin.orgs.models import Unit
@@ -239,6 +241,24 @@ def action_summary(queryset: QuerySet[ActionItem], today: dt.date) -> dict:
         overdue=Count("pk", filter=~Q(status=ActionStatus.CLOSED) & Q(deadline__lt=today)),
         on_time=Count("pk", filter=Q(status=ActionStatus.CLOSED, closed_on_time=True)),
     )
+
+
+def four_list_problems(project) -> list[tuple[str, str, str]]:
+    """The "problems" list of the project's four lists (四张清单): counts only, because the
+    hook has no user; the 问题 tab lists the problems the user may see."""
+    today = timezone.localdate()
+    counts = Problem.objects.filter(project=project).aggregate(
+        open=Count("pk", filter=~Q(status=ProblemStatus.CLOSED)),
+        overdue=Count("pk", filter=~Q(status=ProblemStatus.CLOSED) & Q(deadline__lt=today)),
+        closed=Count("pk", filter=Q(status=ProblemStatus.CLOSED)),
+    )
+    if not counts["open"] and not counts["closed"]:
+        return []
+    url = reverse("projects:tab", args=[project.pk, "problems"])
+    return [
+        (_("Problems being handled"), _("%(n)s (%(late)s overdue)") % {"n": counts["open"], "late": counts["overdue"]}, url),
+        (_("Problems closed"), str(counts["closed"]), url),
+    ]
 
 
 def problems_at_meeting_level_waiting() -> int:
