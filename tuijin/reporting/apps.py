@@ -25,3 +25,10 @@ class ReportingConfig(AppConfig):
 
         if completed_in_year not in COMPLETED_IN_YEAR:
             COMPLETED_IN_YEAR.append(completed_in_year)
+
+        from tuijin.projects.selectors import FOUR_LISTS_HOOKS
+
+        from .four_lists import progress_lines
+
+        if progress_lines not in FOUR_LISTS_HOOKS["progress"]:
+            FOUR_LISTS_HOOKS["progress"].append(progress_lines)
