@@ -156,6 +156,9 @@ def scorecard(request, code: str, unit_id: int):
         "periods": [t["period"] for t in trend],
         "totals": [float(t["total"]) for t in trend],
         "ranks": [t["rank"] for t in trend],
+        "total_label": _("Total"),
+        "rank_label": _("Rank"),
+        "points_label": _("points"),
     }
     others = [r.unit for r in selectors.rows_of(snapshot)] if snapshot else []
     return render(request, "race/scorecard.html", {

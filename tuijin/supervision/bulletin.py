@@ -158,10 +158,11 @@ def _heading(doc, text):
     return _para(doc, text, size=16, name="黑体", indent=False)
 
 
-def _table(doc, header: list[str], rows: list[list[str]]):
+def _table(doc, header: list[str], rows: list[list[str]], widths: list[float] | None = None):
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = widths is None
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         cell.text = ""
         _font(cell.paragraphs[0].add_run(text), 11, True, "黑体")
@@ -171,8 +172,25 @@ def _table(doc, header: list[str], rows: list[list[str]]):
         for cell, text in zip(cells, values, strict=True):
             cell.text = ""
             _font(cell.paragraphs[0].add_run(str(text)), 10.5, False, "仿宋_GB2312")
+    if widths:
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = Cm(width)
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = Cm(width)
     doc.add_paragraph()
     return table
+
+
+def by_project(lights: list[Light]) -> list[tuple[object, list[Light]]]:
+    """Lights grouped by project, in the order given: one row per project in the lists."""
+    grouped: dict[int, tuple[object, list[Light]]] = {}
+    for light in lights:
+        grouped.setdefault(light.project_id, (light.project, []))[1].append(light)
+    return list(grouped.values())
+
+
+LIST_WIDTHS = [1.2, 4.5, 1.8, 2.5, 5.6]
 
 
 def render(data: BulletinData) -> bytes:
@@ -182,7 +200,7 @@ def render(data: BulletinData) -> bytes:
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
     county = settings.TUIJIN_COUNTY_NAME
-    _para(doc, f"{county}重大项目推进工作领导小组办公室", size=26, align=WD_ALIGN_PARAGRAPH.CENTER, name="方正小标宋简体", colour=RED)
+    _para(doc, f"{county}重大项目推进工作领导小组办公室", size=22, align=WD_ALIGN_PARAGRAPH.CENTER, name="方正小标宋简体", colour=RED)
     _para(doc, data.number, size=16, align=WD_ALIGN_PARAGRAPH.CENTER)
     rule = doc.add_paragraph()
     _font(rule.add_run("━" * 24), 14, colour=RED)
@@ -219,21 +237,21 @@ def render(data: BulletinData) -> bytes:
              "红榜" if r.flag == "red" else "黑榜" if r.flag == "black" else ""] for r in rows])
 
     _heading(doc, "三、红黄灯预警项目")
-    _para(doc, f"（一）红灯项目（{len(data.red)}项）", bold=True, indent=False)
-    _table(doc, ["序号", "项目名称", "属地", "预警规则", "原因"], [
-        [i, lt.project.name, lt.project.town.display_short if lt.project.town else "", lt.rule_name, lt.reason]
-        for i, lt in enumerate(data.red, 1)] or [["—", "无", "", "", ""]])
-    _para(doc, f"（二）黄灯项目（{len(data.yellow)}项）", bold=True, indent=False)
-    _table(doc, ["序号", "项目名称", "属地", "预警规则", "原因"], [
-        [i, lt.project.name, lt.project.town.display_short if lt.project.town else "", lt.rule_name, lt.reason]
-        for i, lt in enumerate(data.yellow, 1)] or [["—", "无", "", "", ""]])
+    red_ids = {lt.project_id for lt in data.red}
+    for title, lights in (("（一）红灯项目", data.red), ("（二）黄灯项目", [lt for lt in data.yellow if lt.project_id not in red_ids])):
+        groups = by_project(lights)
+        _para(doc, f"{title}（{len(groups)}个）", bold=True, indent=False)
+        _table(doc, ["序号", "项目名称", "属地", "预警规则", "原因"], [
+            [i, project.name, project.town.display_short if project.town else "", "、".join(lt.rule_name for lt in group),
+             "；".join(lt.reason for lt in group)]
+            for i, (project, group) in enumerate(groups, 1)] or [["—", "无", "", "", ""]], LIST_WIDTHS)
 
     _heading(doc, "四、应开工未开工、应完工未完工项目")
     _table(doc, ["类别", "项目名称", "属地", "情况"], [
         ["应开工未开工", lt.project.name, lt.project.town.display_short if lt.project.town else "", lt.reason] for lt in data.overdue_starts
     ] + [
         ["应完工未完工", lt.project.name, lt.project.town.display_short if lt.project.town else "", lt.reason] for lt in data.overdue_completions
-    ] or [["—", "无", "", ""]])
+    ] or [["—", "无", "", ""]], [2.4, 5.0, 1.8, 6.4])
 
     _heading(doc, "五、问题协调与督办落实")
     if data.problems:
@@ -250,7 +268,7 @@ def render(data: BulletinData) -> bytes:
     _heading(doc, "六、上期黄灯项目“回头看”")
     _table(doc, ["序号", "项目名称", "属地", "上期预警原因", "本期情况"], [
         [i, lt.project.name, lt.project.town.display_short if lt.project.town else "", lt.reason, state]
-        for i, (lt, state) in enumerate(data.revisited, 1)] or [["—", "上期无黄灯项目", "", "", ""]])
+        for i, (lt, state) in enumerate(data.revisited, 1)] or [["—", "上期无黄灯项目", "", "", ""]], [1.2, 4.5, 1.8, 5.9, 2.2])
 
     _heading(doc, "七、工作要求")
     _para(doc, "各责任单位要对照红黄灯预警清单，逐项目制定整改计划，明确责任人和完成时限；红灯项目由市领导约谈责任单位主要负责人，"

@@ -75,7 +75,7 @@ def _orders(ctx: DemoContext, office, story) -> None:
     kuangyan, longshan = ctx.users["kuangyan"], ctx.users["longshan"]
     lit = Light.objects.filter(cleared_on__isnull=True).select_related("project", "project__town")
     if story is not None:
-        light = lit.filter(project=story).order_by("-colour").first()
+        light = lit.filter(project=story).order_by("colour").first()
         order = order_issue(
             kind=OrderKind.ASSIGNMENT, unit=story.town, projects=[story], by=office,
             subject=f"关于{story.name}投资进度滞后的交办函",

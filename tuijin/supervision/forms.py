@@ -11,7 +11,8 @@ from .choices import Colour, OrderKind
 
 
 class BoardFilter(forms.Form):
-    town = forms.ModelChoiceField(label=_("Town"), queryset=Unit.objects.territorial(), required=False)
+    town = forms.ModelChoiceField(label=_("Town"), queryset=Unit.objects.territorial(), required=False,
+                                  empty_label=_("All towns"))
     colour = forms.ChoiceField(label=_("Colour"), choices=[("", _("All colours")), *Colour.choices], required=False)
     rule = forms.ChoiceField(label=_("Rule"), required=False)
 

@@ -37,7 +37,7 @@ def board(request):
     _require(policy.can_view_board(request.user))
     names = selectors.rule_names()
     form = BoardFilter(request.GET or None, rules=list(names.items()))
-    lights = selectors.open_lights().select_related("project", "town").order_by("-colour", "town__order", "project__name")
+    lights = selectors.open_lights().select_related("project", "town").order_by("colour", "town__order", "project__name")
     if form.is_valid():
         if form.cleaned_data["town"]:
             lights = lights.filter(town=form.cleaned_data["town"])
@@ -45,7 +45,7 @@ def board(request):
             lights = lights.filter(colour=form.cleaned_data["colour"])
         if form.cleaned_data["rule"]:
             lights = lights.filter(rule=form.cleaned_data["rule"])
-    page = Paginator(lights, 50).get_page(request.GET.get("page"))
+    page = Paginator(lights, 30).get_page(request.GET.get("page"))
     for light in page:
         light.rule_name = names.get(light.rule, light.rule)
     units = selectors.units_board()
@@ -117,7 +117,7 @@ def order_new(request):
     if request.GET.get("project"):
         project = get_object_or_404(Project, pk=request.GET["project"])
         lit |= Q(pk=project.pk)
-        light = project.lights.filter(cleared_on__isnull=True).order_by("-colour").first()
+        light = project.lights.filter(cleared_on__isnull=True).order_by("colour").first()
         initial |= {"projects": [project.pk], "unit": project.town_id,
                     "kind": "assignment" if light and light.colour == "red" else initial["kind"],
                     "subject": _("On the delay of %(project)s") % {"project": project.name},

@@ -11,7 +11,7 @@ import inspect
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from tuijin.projects.models import Node, NodeType, PlanEntry, PlanMonth, Project
 from tuijin.reporting.models import MonthlyReport
@@ -241,7 +241,7 @@ class NewStartRate(Indicator):
 class OverdueStarts(Indicator):
     code = "overdue_starts"
     label = gettext_lazy("Overdue starts (应开工未开工)")
-    measure = gettext_lazy("projects")
+    measure = pgettext_lazy("race measure", "projects")
     description = gettext_lazy("New-start projects whose planned start month has passed without a start.")
     default_direction = Direction.LOWER
     default_method = Method.PER_EVENT
@@ -274,7 +274,7 @@ class OverdueStarts(Indicator):
 class Completions(Indicator):
     code = "completions"
     label = gettext_lazy("Completions and into operation")
-    measure = gettext_lazy("projects")
+    measure = pgettext_lazy("race measure", "projects")
     description = gettext_lazy("Projects completed (竣工验收) or put into operation (投产) in the window.")
     default_method = Method.PER_EVENT
     default_params = {"points": 2}
@@ -316,7 +316,10 @@ class ReportsOnTime(Indicator):
         units_sql, unit_params = _units(ctx)
         counted_sql, counted_params = _counted()
         start = f"CASE WHEN COALESCE(pe.planned_start_month, 1) > {int(first)} THEN COALESCE(pe.planned_start_month, 1) ELSE {int(first)} END"
+        # Reports of months before a project's start do not make up for missing ones: on time
+        # is capped at what was due, project by project.
         per_project = f"""
+            SELECT unit_id, project_id, name, due, CASE WHEN on_time > due THEN due ELSE on_time END AS on_time FROM (
             SELECT p.{ctx.unit_column} AS unit_id, p.id AS project_id, p.name AS name,
                    CASE WHEN {start} <= {int(last)} THEN {int(last)} - {start} + 1 ELSE 0 END AS due,
                    COALESCE(o.n, 0) AS on_time
@@ -324,7 +327,8 @@ class ReportsOnTime(Indicator):
             LEFT JOIN (SELECT r.project_id, COUNT(*) AS n FROM {R} r
                        WHERE r.year = %s AND r.month BETWEEN %s AND %s AND {counted_sql} AND r.is_late = %s
                        GROUP BY r.project_id) o ON o.project_id = pe.project_id
-            WHERE pe.version_id = %s AND pe.category IN ('new', 'continuing', 'completing') AND {ALIVE} AND {units_sql}"""
+            WHERE pe.version_id = %s AND pe.category IN ('new', 'continuing', 'completing') AND {ALIVE} AND {units_sql}
+            ) capped"""
         params = [ctx.period.year, first, last, *counted_params, False, ctx.plan_version_id, *unit_params]
         totals, tops = _one_pass(per_project, params, ["t.due", "t.on_time"], "t.due - t.on_time", 3)
         out = {}
@@ -404,7 +408,7 @@ class ProblemsClosedOnTime(Indicator):
 class AttractionLanded(SelectorIndicator):
     code = "attraction_landed"
     label = gettext_lazy("Attraction signed and landed")
-    measure = gettext_lazy("projects")
+    measure = pgettext_lazy("race measure", "projects")
     description = gettext_lazy("Investment-attraction leads signed or landed in the window.")
     requires = "tuijin.breakthroughs.selectors:attraction_landed_by_unit"
     default_method = Method.PER_EVENT
