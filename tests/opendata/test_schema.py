@@ -22,6 +22,9 @@ OPERATIONS = {
     ("/api/v1/nodes/", "get"), ("/api/v1/nodes/{id}/", "get"), ("/api/v1/nodes/{id}/", "put"),
     ("/api/v1/nodes/{id}/", "patch"), ("/api/v1/plan-entries/", "get"), ("/api/v1/plan-entries/{id}/", "get"),
     ("/api/v1/library-entries/", "get"), ("/api/v1/library-entries/{id}/", "get"),
+    ("/api/v1/monthly-reports/", "get"), ("/api/v1/problems/", "get"), ("/api/v1/problems/", "post"),
+    ("/api/v1/lights/", "get"), ("/api/v1/race-results/", "get"), ("/api/v1/funds/", "get"),
+    ("/api/v1/resource-allocations/", "get"), ("/api/v1/leads/", "get"), ("/api/v1/clusters/", "get"),
 }  # fmt: skip
 
 

@@ -449,9 +449,9 @@ def build_releases(projects: list[Project], *, base_url: str, today: dt.date | N
     today = today or timezone.localdate()
     ids = [p.pk for p in projects]
     reports = confirmed_reports(ids)
-    funds = _funds(ids)
     # The package is published in Chinese ("language": "zh"), whatever the reader's browser says.
     with translation.override(PACKAGE_LANGUAGE):
+        funds = _funds(ids)
         return [
             project_release(p, base_url=base_url, today=today, reports=reports.get(p.pk), funds=funds.get(p.pk))
             for p in projects

@@ -120,21 +120,29 @@ def _model(label: str):
         return None
 
 
+def _project_payload(project) -> dict:
+    return {"project": _project(project)}
+
+
+def _stage_payload(change) -> dict:
+    return {"project": _project(change.project), "from": change.from_stage, "to": change.to_stage,
+            "override": change.is_override}
+
+
+#: Events sent when a row is created: (model label, event, payload).
+CREATED = [
+    ("projects.Project", "project.created", _project_payload),
+    ("projects.StageChange", "project.stage_changed", _stage_payload),
+    ("consultation.Problem", "problem.raised", _generic_payload),
+]
+
+
 def connect() -> None:
-    from tuijin.projects.models import Project, StageChange
-
-    def project_payload(p):
-        return {"project": _project(p)}
-
-    def stage_payload(change):
-        return {"project": _project(change.project), "from": change.from_stage, "to": change.to_stage,
-                "override": change.is_override}
-
-    for model, event, payload in [
-        (Project, "project.created", project_payload),
-        (StageChange, "project.stage_changed", stage_payload),
-    ]:
-        receiver = _on_created(model._meta.label, event, payload)
+    for label, event, payload in CREATED:
+        model = _model(label)
+        if model is None:
+            continue
+        receiver = _on_created(label, event, payload)
         _receivers.append(receiver)
         post_save.connect(receiver, sender=model, dispatch_uid=f"opendata-{event}")
     for transition in TRANSITIONS + landed_transitions():
@@ -148,5 +156,10 @@ def connect() -> None:
 
 
 def landed_transitions() -> list[Transition]:
-    """Events of apps built alongside this one, connected only when their models exist."""
-    return []
+    """Events of apps built alongside this one, connected only when their models exist.
+    A row created in the state counts as a change into it (a new red light, a new order)."""
+    return [
+        Transition("supervision.Light", "colour", "red", "light.red", _generic_payload),
+        Transition("supervision.Order", "status", "issued", "order.issued", _generic_payload),
+        Transition("race.Snapshot", "status", "published", "ranking.published", _generic_payload),
+    ]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, pagination, serializers
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, pagination, permissions, serializers, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 
 from tuijin.lib.errors import PermissionDenied as ServicePermissionDenied
@@ -72,3 +73,22 @@ class ProjectRefSerializer(serializers.Serializer):
 
 #: Bounds of id filters: an out-of-range number is a 400, not a database error.
 MAX_ID = 2**63 - 1
+
+
+class AllowedBy(permissions.BasePermission):
+    """The owning app's policy decides who may open the resource at all:
+    the viewset names the predicate as ``allowed`` (a function of the user)."""
+
+    message = _("Your role may not see this.")
+
+    def has_permission(self, request, view):
+        allowed = getattr(view, "allowed", None)
+        return bool(request.user and request.user.is_authenticated) and (allowed is None or allowed(request.user))
+
+
+class ReadResource(ServiceErrorsMixin, viewsets.ReadOnlyModelViewSet):
+    """A read-only resource of another app: its policy gates it, its policy scopes its rows."""
+
+    permission_classes = [permissions.IsAuthenticated, AllowedBy]
+    pagination_class = Pagination
+    allowed = None  # e.g. staticmethod(policy.can_view_leads)

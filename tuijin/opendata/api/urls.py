@@ -7,7 +7,10 @@ import importlib
 from rest_framework.routers import DefaultRouter
 
 #: Resource modules of tuijin.opendata.api, in the order the API root lists them.
-RESOURCES = ["projects", "library", "plan", "nodes"]
+RESOURCES = [
+    "projects", "library", "plan", "nodes", "reports", "problems", "lights", "race", "funds", "resources", "leads",
+    "clusters",
+]
 
 router = DefaultRouter()
 for _name in RESOURCES:
