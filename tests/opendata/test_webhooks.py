@@ -248,3 +248,25 @@ def test_the_library_entry_event_fires_only_on_admission(cast, make_project, sub
         entry_first_review(entry=entry, by=cast.office)
     assert receiver.requests == []
     assert LibraryEntry.objects.get().status == EntryStatus.FIRST_REVIEWED
+
+
+def test_a_scan_announces_each_new_red_light_once(cast, make_project, receiver, django_capture_on_commit_callbacks):
+    """Scans write lights in bulk; the scan run that follows them announces the red ones."""
+    from tuijin.supervision.models import Light, ScanRun
+
+    webhooks.subscription_create(by=cast.office, name="督查室", url=receiver.url, events=["light.red"])
+    project = make_project()
+    today = timezone.localdate()
+
+    def scan(colour, rule):
+        Light.objects.bulk_create([Light(project=project, town=cast.town, rule=rule, colour=colour, reason="落后序时进度",
+                                         first_seen=today, last_seen=today)])
+        ScanRun.objects.create(day=today, started_at=timezone.now())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        scan("red", "behind_schedule")
+        scan("yellow", "no_report")  # a second scan the same day: the red light is not announced again
+    events = [json.loads(r["body"]) for r in receiver.requests]
+    assert [e["event"] for e in events] == ["light.red"]
+    assert events[0]["data"]["light"]["rule"] == "behind_schedule"
+    assert events[0]["data"]["project"]["code"] == project.code

@@ -72,3 +72,18 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.subscription}"
+
+
+class EventCursor(models.Model):
+    """How far a stream of rows written in bulk (lights of a supervision scan …) has been
+    published as events, so a second run the same day does not announce them again."""
+
+    key = models.CharField(_("stream"), max_length=60, unique=True)
+    last_id = models.BigIntegerField(_("last published row"), default=0)
+
+    class Meta:
+        verbose_name = _("event cursor")
+        verbose_name_plural = _("event cursors")
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.last_id}"

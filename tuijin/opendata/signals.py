@@ -137,7 +137,39 @@ CREATED = [
 ]
 
 
+def _light_payload(light) -> dict:
+    return {"light": {"id": light.pk, "rule": light.rule, "colour": light.colour, "reason": light.reason,
+                      "first_seen": light.first_seen}, "project": _project(light.project)}
+
+
+def _scan_finished(sender, instance, created, raw=False, **kwargs):
+    """A supervision scan writes its lights in bulk (no signals): after each scan, announce
+    every red light it switched on — a new red light, or one that turned red — once."""
+    if raw:
+        return
+    from .events import publish
+    from .models import EventCursor
+
+    light_model = _model("supervision.Light")
+    cursor, _created = EventCursor.objects.select_for_update().get_or_create(key="supervision.Light.red")
+    lights = list(
+        light_model.objects.filter(pk__gt=cursor.last_id, colour="red", first_seen=instance.day, cleared_on__isnull=True)
+        .select_related("project", "project__town")
+        .order_by("pk")
+    )
+    for light in lights:
+        publish("light.red", _light_payload(light))
+    last = light_model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    if last != cursor.last_id:
+        cursor.last_id = last
+        cursor.save(update_fields=["last_id"])
+
+
 def connect() -> None:
+    scan = _model("supervision.ScanRun")
+    if scan is not None and _model("supervision.Light") is not None:
+        _receivers.append(_scan_finished)
+        post_save.connect(_scan_finished, sender=scan, dispatch_uid="opendata-scan-lights")
     for label, event, payload in CREATED:
         model = _model(label)
         if model is None:
@@ -159,7 +191,7 @@ def landed_transitions() -> list[Transition]:
     """Events of apps built alongside this one, connected only when their models exist.
     A row created in the state counts as a change into it (a new red light, a new order)."""
     return [
-        Transition("supervision.Light", "colour", "red", "light.red", _generic_payload),
+        Transition("supervision.Light", "colour", "red", "light.red", _light_payload),
         Transition("supervision.Order", "status", "issued", "order.issued", _generic_payload),
         Transition("race.Snapshot", "status", "published", "ranking.published", _generic_payload),
     ]
