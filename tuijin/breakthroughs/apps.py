@@ -9,10 +9,10 @@ class BreakthroughsConfig(AppConfig):
     nav_group = _("Five breakthroughs")
     # Menu entries: (order, url name, label, roles or None for every signed-in role).
     nav = [
-        (40, "breakthroughs:panels", _("Starts and approvals"), ("office", "leader", "town", "department")),
-        (41, "breakthroughs:funds", _("Funds"), None),
-        (42, "breakthroughs:resources", _("Resource elements"), None),
-        (43, "breakthroughs:leads", _("Investment attraction"), ("office", "leader", "town", "department")),
+        (50, "breakthroughs:panels", _("Starts and approvals"), ("office", "leader", "town", "department")),
+        (51, "breakthroughs:funds", _("Funds"), None),
+        (52, "breakthroughs:resources", _("Resource elements"), None),
+        (53, "breakthroughs:leads", _("Investment attraction"), ("office", "leader", "town", "department")),
     ]
     # Tabs on the project page: (order, slug, label, render function).
     project_tabs = [

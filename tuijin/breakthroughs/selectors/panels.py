@@ -115,7 +115,9 @@ def starts_panel(year: int, today: dt.date) -> dict:
         "avg_delay_days": round(sum(delays) / len(delays), 1) if delays else None,
         "late_starts": sum(1 for d in delays if d > 0),
         "targets": sorted(targets.items()),
-        "cumulative_rates": [percent(c, total) if total else None for c in cumulative],
+        # The curve stops at the current month: later months have no starts yet, not "no change".
+        "cumulative_rates": [percent(c, total) if total and i < max(month_now, 1) else None
+                             for i, c in enumerate(cumulative)],
         "by_month": by_month,
     }
 

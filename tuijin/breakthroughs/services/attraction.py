@@ -116,7 +116,7 @@ def lead_convert(
 ):
     """Turn a signed lead into a project of the five-year reserve (source 招商引资), submitted
     for review. The lead and the project stay linked both ways; a lead converts only once."""
-    locked = Lead.objects.select_for_update().select_related("town", "industry_chain").get(pk=lead.pk)
+    locked = Lead.objects.select_for_update(of=("self",)).select_related("town", "industry_chain").get(pk=lead.pk)
     if not policy.can_convert_lead(by, locked):
         raise PermissionDenied(_("You may not convert the lead %(lead)s.") % {"lead": locked})
     if locked.project_id:
