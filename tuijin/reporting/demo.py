@@ -315,3 +315,10 @@ def _dms(value: float):
     minutes = int((value - degrees) * 60)
     seconds = round(((value - degrees) * 60 - minutes) * 60, 2)
     return (IFDRational(degrees, 1), IFDRational(minutes, 1), IFDRational(int(seconds * 100), 100))
+
+
+def finish(ctx: DemoContext) -> None:
+    """After every app's demo data (some write reports in bulk): exact investment totals."""
+    from .totals import totals_rebuild
+
+    totals_rebuild()

@@ -197,3 +197,46 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+MONTH_FIELDS = tuple(f"m{m}" for m in range(1, 13))
+
+
+class ProjectYearInvestment(models.Model):
+    """A project's counted investment (every report but drafts) month by month in one year:
+    the exact aggregate the overview, the cockpit and the forecast read, so that year to date
+    at month M sums one row per project instead of M reports. Kept by ``tuijin.reporting.totals``
+    on every save or delete of a report, in the same transaction; bulk loads call
+    ``totals_rebuild`` (command ``tuijin rebuild-totals``)."""
+
+    project = models.ForeignKey(
+        "projects.Project", verbose_name=_("project"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    m1 = models.DecimalField(_("January (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0))
+    m2 = models.DecimalField(_("February (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0))
+    m3 = models.DecimalField(_("March (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0))
+    m4 = models.DecimalField(_("April (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0))
+    m5 = models.DecimalField(_("May (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0))
+    m6 = models.DecimalField(_("June (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0))
+    m7 = models.DecimalField(_("July (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0))
+    m8 = models.DecimalField(_("August (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0))
+    m9 = models.DecimalField(_("September (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0))
+    m10 = models.DecimalField(_("October (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0))
+    m11 = models.DecimalField(_("November (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0))
+    m12 = models.DecimalField(_("December (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0))
+
+    class Meta:
+        verbose_name = _("project investment by month")
+        verbose_name_plural = _("project investment by month")
+        constraints = [models.UniqueConstraint(fields=["project", "year"], name="project_year_investment_once")]
+        indexes = [models.Index(fields=["year"], name="project_year_investment_year")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.year}"
+
+    def months(self) -> list[Decimal]:
+        return [getattr(self, name) for name in MONTH_FIELDS]
+
+
+from . import totals  # noqa: E402, F401  (connects the receivers that keep ProjectYearInvestment exact)

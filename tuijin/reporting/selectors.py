@@ -49,7 +49,8 @@ from tuijin.orgs.models import Unit
 from tuijin.projects.choices import NodeStatus, PlanCategory
 from tuijin.projects.models import Category, IndustryChain, Node, PlanEntry, PlanMonth, PlanVersion, Project
 
-from .models import MonthlyReport, ReportStatus
+from .models import MONTH_FIELDS, MonthlyReport, ProjectYearInvestment, ReportStatus
+from .totals import upto as months_upto
 
 ZERO = Decimal(0)
 MONEY = DecimalField(max_digits=20, decimal_places=4)
@@ -256,16 +257,17 @@ def _grouped(by: str | None, year: int, month: int) -> dict[int | None, Figures]
     def key_of(prefix: str):
         return F(f"{prefix}{field_name}") if field_name else Value(0, output_field=IntegerField())
 
+    # One row per project and year (ProjectYearInvestment, kept exact by the services) instead
+    # of every report of both years up to the month.
     reports = (
-        counted_reports()
-        .filter(year__in=[year - 1, year], month__lte=month)
+        ProjectYearInvestment.objects.filter(year__in=[year - 1, year])
         .order_by()
         .values(k=key_of("project__"))
         .annotate(
-            month_amount=Sum("amount", filter=Q(year=year, month=month)),
-            ytd=Sum("amount", filter=Q(year=year)),
-            ly_month=Sum("amount", filter=Q(year=year - 1, month=month)),
-            ly_ytd=Sum("amount", filter=Q(year=year - 1)),
+            month_amount=Sum(f"m{month}", filter=Q(year=year)),
+            ytd=Sum(months_upto(month), filter=Q(year=year), output_field=MONEY),
+            ly_month=Sum(f"m{month}", filter=Q(year=year - 1)),
+            ly_ytd=Sum(months_upto(month), filter=Q(year=year - 1), output_field=MONEY),
         )
     )
     plans = (
@@ -356,12 +358,12 @@ def county_figures(year: int, month: int) -> Figures:
 
 def monthly_series(year_from: int, year_to: int, *, town_id: int | None = None) -> dict[int, list[Decimal]]:
     """{year: [amount of month 1..12]} for the county or one town — the trend charts' data."""
-    qs = counted_reports().filter(year__gte=year_from, year__lte=year_to)
+    qs = ProjectYearInvestment.objects.filter(year__gte=year_from, year__lte=year_to)
     if town_id is not None:
         qs = qs.filter(project__town_id=town_id)
     series = {y: [ZERO] * 12 for y in range(year_from, year_to + 1)}
-    for r in qs.order_by().values("year", "month").annotate(total=Sum("amount")):
-        series[r["year"]][r["month"] - 1] = r["total"] or ZERO
+    for r in qs.order_by().values("year").annotate(**{name: Sum(name) for name in MONTH_FIELDS}):
+        series[r["year"]] = [r[name] or ZERO for name in MONTH_FIELDS]
     return series
 
 
@@ -528,11 +530,10 @@ def _forecast_amount(ytd: Decimal, share: Decimal) -> Decimal:
 def _year_pattern(year: int, month: int, years_back: int = 5) -> dict[int, tuple[Decimal, Decimal]]:
     """{past year: (investment to month M, whole-year investment)} for the county. One query."""
     rows = (
-        counted_reports()
-        .filter(year__gte=year - years_back, year__lt=year)
+        ProjectYearInvestment.objects.filter(year__gte=year - years_back, year__lt=year)
         .order_by()
         .values("year")
-        .annotate(upto=Sum("amount", filter=Q(month__lte=month)), total=Sum("amount"))
+        .annotate(upto=Sum(months_upto(month), output_field=MONEY), total=Sum(months_upto(12), output_field=MONEY))
     )
     return {r["year"]: (r["upto"] or ZERO, r["total"] or ZERO) for r in rows if r["total"]}
 
@@ -636,20 +637,19 @@ def _project_forecast_error(year: int, month: int, share: Decimal | None, town_i
     the past five years' project-years with investment. One SQL statement."""
     if not share:
         return None
-    table = MonthlyReport._meta.db_table
+    table = ProjectYearInvestment._meta.db_table
     projects = Project._meta.db_table
     town_filter = f"AND project_id IN (SELECT id FROM {projects} WHERE town_id = %s)" if town_id else ""  # noqa: S608
+    to_month = " + ".join(MONTH_FIELDS[:month])
+    whole = " + ".join(MONTH_FIELDS)
     sql = f"""
         SELECT AVG(ABS(upto / %s - total) / total) FROM (
-            SELECT project_id, year,
-                   SUM(CASE WHEN month <= %s THEN amount ELSE 0 END) AS upto,
-                   SUM(amount) AS total
+            SELECT {to_month} AS upto, {whole} AS total
             FROM {table}
-            WHERE year >= %s AND year < %s AND status <> %s {town_filter}
-            GROUP BY project_id, year
+            WHERE year >= %s AND year < %s {town_filter}
         ) AS t WHERE total > 0
-    """  # noqa: S608  (table names are the models', never user input)
-    params = [share, month, year - 5, year, ReportStatus.DRAFT] + ([town_id] if town_id else [])
+    """  # noqa: S608  (table and column names are the model's, never user input)
+    params = [share, year - 5, year] + ([town_id] if town_id else [])
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         value = cursor.fetchone()[0]
@@ -665,13 +665,11 @@ def completed_in_year(project_ids: Iterable[int], year: int) -> dict[int, Decima
     """{project id: investment completed in ``year``} — registered in
     ``tuijin.projects.services.libraries.COMPLETED_IN_YEAR`` for the year-end roll-over."""
     rows = (
-        counted_reports()
-        .filter(year=year, project_id__in=list(project_ids))
-        .order_by()
-        .values("project_id")
-        .annotate(total=Sum("amount"))
+        ProjectYearInvestment.objects.filter(year=year, project_id__in=list(project_ids))
+        .annotate(total=ExpressionWrapper(months_upto(12), output_field=MONEY))
+        .values_list("project_id", "total")
     )
-    return {r["project_id"]: r["total"] or ZERO for r in rows}
+    return {pid: total or ZERO for pid, total in rows}
 
 
 def reporting_span() -> tuple[int | None, int | None]:
