@@ -143,3 +143,24 @@ def test_the_command_computes_and_publishes(world, cast, capsys):
     out = capsys.readouterr().out
     assert "龙山" in out and "30.00" in out
     assert world["scheme"].snapshots.get().status == SnapshotStatus.PUBLISHED
+
+
+def test_funds_and_attraction_count_only_what_falls_in_the_window(world, cast):
+    from tuijin.breakthroughs.models import FundSource, Lead
+    from tuijin.race.indicators import REGISTRY, RaceContext
+
+    FundSource.objects.create(project=world["a1"], kind="special_bond", year=2026, applied=D(900), approved=D(800),
+                              approved_on=dt.date(2026, 8, 1))
+    FundSource.objects.create(project=world["a1"], kind="self_raised", year=2026, applied=D(500), approved=D(500),
+                              approved_on=dt.date(2026, 8, 1))  # own money is not "secured"
+    FundSource.objects.create(project=world["b1"], kind="central_budget", year=2026, applied=D(300), approved=D(300),
+                              approved_on=dt.date(2026, 6, 30))  # before the quarter
+    Lead.objects.create(name="签约项目", investor="某集团", source="business", intended_amount=D(20000), responsible_unit=cast.town,
+                        town=cast.town, stage="started", stage_since=dt.date(2026, 9, 1), first_contact_on=dt.date(2026, 1, 5),
+                        signed_on=dt.date(2026, 7, 15), started_on=dt.date(2026, 9, 1))
+    ctx = RaceContext(Q3, "towns", [cast.town.pk, cast.other_town.pk], "quarter")
+    funds = REGISTRY["funds_secured"].compute(ctx)
+    assert (funds[cast.town.pk].value, funds[cast.other_town.pk].value) == (D("800.00"), D("0.00"))
+    leads = REGISTRY["attraction_landed"].compute(ctx)
+    assert leads[cast.town.pk].value == 2 and leads[cast.other_town.pk].value == 0  # signed and started in Q3
+    assert leads[cast.town.pk].projects[0]["name"] == "签约项目"

@@ -404,25 +404,74 @@ class ProblemsClosedOnTime(Indicator):
         return out
 
 
+def _table(path: str) -> str:
+    """db_table of a model named ``app.Model`` (from an app that may not be installed)."""
+    from django.apps import apps
+
+    return apps.get_model(path)._meta.db_table
+
+
 @register
-class AttractionLanded(SelectorIndicator):
+class AttractionLanded(Indicator):
     code = "attraction_landed"
     label = gettext_lazy("Attraction signed and landed")
-    measure = pgettext_lazy("race measure", "projects")
-    description = gettext_lazy("Investment-attraction leads signed or landed in the window.")
-    requires = "tuijin.breakthroughs.selectors:attraction_landed_by_unit"
+    measure = pgettext_lazy("race measure", "events")
+    description = gettext_lazy("Investment-attraction leads signed, and leads started, in the window "
+                               "(each counts once per event), by the lead's town or responsible unit.")
+    requires = "tuijin.breakthroughs.models:Lead"
     default_method = Method.PER_EVENT
     default_params = {"points": 1}
+    projects_heading = gettext_lazy("signed or started")
+
+    def compute(self, ctx):
+        column = "town_id" if ctx.unit_column == "town_id" else "responsible_unit_id"
+        marks, unit_params = in_list(ctx.unit_ids)
+        per_lead = f"""
+            SELECT l.{column} AS unit_id, l.id AS project_id, l.name AS name,
+                   (CASE WHEN l.signed_on BETWEEN %s AND %s THEN 1 ELSE 0 END)
+                 + (CASE WHEN l.started_on BETWEEN %s AND %s THEN 1 ELSE 0 END) AS events,
+                   l.intended_amount AS amount
+            FROM {_table("breakthroughs.Lead")} l
+            WHERE l.{column} IN ({marks}) AND (l.signed_on BETWEEN %s AND %s OR l.started_on BETWEEN %s AND %s)"""
+        window = [ctx.window_start, ctx.window_end]
+        params = [*window, *window, *unit_params, *window, *window]
+        totals, tops = _one_pass(per_lead, params, ["t.events"], "t.amount", 5)
+        out = {}
+        for unit_id in ctx.unit_ids:
+            events = int(totals.get(unit_id, [0])[0])
+            leads = [{"id": None, "name": name, "note": _("%(n)s 万元 intended") % {"n": fmt(dec(key), 0)}}
+                     for _pid, name, key in tops.get(unit_id, [])]
+            out[unit_id] = Raw(Decimal(events), _("%(n)s leads signed or started") % {"n": events}, projects=leads)
+        return out
 
 
 @register
-class FundsSecured(SelectorIndicator):
+class FundsSecured(Indicator):
     code = "funds_secured"
     label = gettext_lazy("Funds secured")
     measure = "万元"
-    description = gettext_lazy("Special bonds, central-budget and other funds approved for the unit's projects in the window.")
-    requires = "tuijin.breakthroughs.selectors:funds_secured_by_unit"
+    description = gettext_lazy("Special bonds, central-budget, ultra-long treasury bond, budget and policy-loan funds "
+                               "approved in the window for the unit's projects (self-raised money and bank loans not counted).")
+    requires = "tuijin.breakthroughs.models:FundSource"
     default_method = Method.LINEAR
+    projects_heading = gettext_lazy("the largest approvals")
+
+    def compute(self, ctx):
+        units_sql, unit_params = _units(ctx)
+        per_project = f"""
+            SELECT p.{ctx.unit_column} AS unit_id, p.id AS project_id, p.name AS name, SUM(f.approved) AS approved
+            FROM {_table("breakthroughs.FundSource")} f JOIN {P} p ON p.id = f.project_id
+            WHERE f.kind NOT IN ('self_raised', 'bank_loan') AND f.approved_on BETWEEN %s AND %s AND {ALIVE} AND {units_sql}
+            GROUP BY p.{ctx.unit_column}, p.id, p.name"""
+        params = [ctx.window_start, ctx.window_end, *unit_params]
+        totals, tops = _one_pass(per_project, params, ["t.approved"], "t.approved", 3)
+        out = {}
+        for unit_id in ctx.unit_ids:
+            amount = totals.get(unit_id, [Decimal(0)])[0].quantize(Decimal("0.01"))
+            projects = [{"id": pid, "name": name, "note": _("%(n)s 万元 approved") % {"n": fmt(dec(key), 0)}}
+                        for pid, name, key in tops.get(unit_id, [])]
+            out[unit_id] = Raw(amount, _("%(n)s 万元 approved") % {"n": fmt(amount, 0)}, projects=projects)
+        return out
 
 
 @register
