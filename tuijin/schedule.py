@@ -7,6 +7,11 @@ same work is available as management commands. Times are Asia/Shanghai.
 from celery.schedules import crontab
 
 BEAT_SCHEDULE = {
+    # Expired sessions and lockouts; the security log is never pruned (tuijin prune-sessions).
+    "prune-sessions": {
+        "task": "tuijin.orgs.tasks.prune_sessions",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "mark-overdue-nodes": {
         "task": "tuijin.projects.tasks.mark_overdue_nodes",
         "schedule": crontab(hour=1, minute=0),

@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "auditlog",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # First-party apps, lower layers first (docs/development/architecture.md).
     "tuijin.core",
     "tuijin.orgs",
@@ -125,17 +127,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
+    "tuijin.orgs.middleware.SecondFactorMiddleware",
     "tuijin.orgs.middleware.PasswordExpiryMiddleware",
 ]
 
@@ -181,6 +186,22 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env("TUIJIN_SESSION_SECONDS", "1800", kind="int", help="Idle session timeout in seconds.")
 SESSION_SAVE_EVERY_REQUEST = True
+TUIJIN_REQUIRE_TOTP_FOR_OFFICE = env(
+    "TUIJIN_REQUIRE_TOTP_FOR_OFFICE",
+    "false",
+    kind="bool",
+    help="Project office accounts must sign in with a one-time code (TOTP) as well as the password; "
+    "without a confirmed authenticator they are sent to enrol one.",
+)
+OTP_TOTP_ISSUER = "Tuijin"
+TUIJIN_FIELD_KEY = env(
+    "TUIJIN_FIELD_KEY",
+    "",
+    kind="list",
+    help="Fernet keys encrypting phone numbers at rest, comma separated (the first encrypts, all decrypt). "
+    "Empty: derived from the secret key. Generate one with "
+    "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`.",
+)
 
 AXES_FAILURE_LIMIT = env("TUIJIN_LOGIN_FAILURES", "5", kind="int", help="Failed logins before an account is locked.")
 AXES_COOLOFF_TIME = 0.5  # hours
@@ -263,6 +284,22 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# Content security policy: no inline script, nothing from other sites. Inline style attributes
+# remain (templates and the chart library's SVG use them), hence 'unsafe-inline' for styles only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

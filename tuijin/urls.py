@@ -7,6 +7,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("tuijin.core.urls")),
+    path("accounts/", include("tuijin.orgs.urls")),
     path("projects/", include("tuijin.projects.urls")),
     path("ledger/", include("tuijin.ledger.urls")),
     path("reporting/", include("tuijin.reporting.urls")),

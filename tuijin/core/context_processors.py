@@ -10,7 +10,7 @@ from django.apps import apps
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
-from tuijin.orgs.policy import role_of
+from tuijin.orgs.policy import admin_role_of, role_of
 
 
 def _entries():
@@ -21,13 +21,16 @@ def _entries():
 
 def navigation(request):
     context = {"county_name": settings.TUIJIN_COUNTY_NAME}
-    role = role_of(getattr(request, "user", None))
+    user = getattr(request, "user", None)
+    # The three administrators (三员) hold no business role: they see only entries naming them.
+    admin_role = admin_role_of(user)
+    role = role_of(user) or admin_role
     if role is None:
         return context | {"nav_items": []}
     items = []
     current = getattr(request, "path", "")
     for _order, name, label, roles, group in sorted(_entries(), key=lambda e: e[0]):
-        if roles is not None and role not in roles:
+        if (roles is not None and role not in roles) or (roles is None and admin_role):
             continue
         try:
             url = reverse(name)

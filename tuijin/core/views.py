@@ -11,7 +11,7 @@ from functools import cache
 
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
@@ -28,5 +28,9 @@ def _panels() -> tuple:
 
 @login_required
 def home(request):
+    from tuijin.orgs.policy import admin_role_of
+
+    if admin_role_of(request.user):
+        return redirect("orgs:console")  # the three administrators see no project data
     panels = [mark_safe(render_panel(request)) for render_panel in _panels()]  # noqa: S308  (app templates)
     return render(request, "core/home.html", {"panels": panels, "today": timezone.localdate()})

@@ -61,7 +61,7 @@ class UnitAdmin(OfficeAdmin):
 class UserAdmin(OfficeAdmin, DjangoUserAdmin):
     list_display = ("username", "full_name", "unit", "role", "title", "phone", "is_active", "last_login")
     list_filter = ("role", "unit__kind", "is_active", "is_staff")
-    search_fields = ("username", "full_name", "unit__name", "phone")
+    search_fields = ("username", "full_name", "unit__name")  # phone is encrypted: not searchable
     list_select_related = ("unit",)
     autocomplete_fields = ("unit",)
     ordering = ("role", "unit__name", "username")

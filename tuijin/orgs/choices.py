@@ -24,3 +24,11 @@ class Role(models.TextChoices):
     DEPARTMENT = "department", _("Department officer")
     OWNER = "owner", _("Project owner")
     LEADER = "leader", _("County leader")
+    # 三员分立 (等保2.0): three administrators who keep the system but hold no business role.
+    SYSADMIN = "sysadmin", _("System administrator")
+    SECADMIN = "secadmin", _("Security administrator")
+    AUDITOR = "auditor", _("Audit administrator")
+
+
+#: The three administrators (三员). They see no project data; each does only its own work.
+ADMIN_ROLES = (Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR)

@@ -31,6 +31,10 @@ USERS = [
     ("sthj", "吴敏", Role.DEPARTMENT, "生态环境局", "环评科"),
     ("owner", "赵刚", Role.OWNER, "卓越电器", "项目经理"),
     ("owner2", "钱伟", Role.OWNER, "工贸集团", "工程部"),
+    # The three administrators (三员分立): they keep the system and see no project data.
+    ("sysadmin", "刘洋", Role.SYSADMIN, "发改局", "信息科系统管理员"),
+    ("secadmin", "黄静", Role.SECADMIN, "发改局", "信息科安全管理员"),
+    ("auditor", "林涛", Role.AUDITOR, "发改局", "审计管理员"),
 ]
 
 

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tuijin.lib.fields import EncryptedCharField
+
 from .choices import TERRITORIAL_KINDS, Role, UnitKind
 
 
@@ -75,7 +77,7 @@ class User(AbstractUser):
     )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, blank=True)
     title = models.CharField(_("post"), max_length=50, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=30, blank=True)  # encrypted at rest (等保)
     is_demo = models.BooleanField(_("demo data"), default=False)
     password_changed_at = models.DateTimeField(_("password changed"), null=True, blank=True)
 

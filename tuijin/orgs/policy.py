@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
-from .choices import Role
+from .choices import ADMIN_ROLES, Role
 
 if TYPE_CHECKING:
     from tuijin.projects.models import Node, Project
@@ -20,9 +20,19 @@ if TYPE_CHECKING:
 
 
 def role_of(user) -> str | None:
+    """The user's business role; None for visitors and for the three administrators (三员),
+    who hold no business role and so see no project data anywhere."""
     if not user or not user.is_authenticated:
         return None
-    return user.effective_role or None
+    role = user.effective_role or None
+    return None if role in ADMIN_ROLES else role
+
+
+def admin_role_of(user) -> str | None:
+    """System, security or audit administrator (三员分立), or None."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return None
+    return user.role if user.role in ADMIN_ROLES else None
 
 
 def visible_projects_filter(user) -> Q:
@@ -97,3 +107,41 @@ def can_manage_settings(user: User) -> bool:
 
 def can_export(user) -> bool:
     return role_of(user) is not None
+
+
+# The three administrators (三员分立, 等保2.0 level 3): none can do another's work.
+
+
+def can_manage_accounts(user) -> bool:
+    """System administrator: creates and deactivates accounts and units."""
+    return admin_role_of(user) == Role.SYSADMIN
+
+
+def can_assign_roles(user) -> bool:
+    """Security administrator: assigns roles and units, unlocks locked accounts."""
+    return admin_role_of(user) == Role.SECADMIN
+
+
+def can_assign_role_to(user, target) -> bool:
+    """Nobody changes their own role or unit."""
+    return can_assign_roles(user) and target.pk != user.pk
+
+
+def can_read_security_log(user) -> bool:
+    """Audit administrator: reads and exports the security log and the change history."""
+    return admin_role_of(user) == Role.AUDITOR
+
+
+def can_see_full_phone(user, project=None) -> bool:
+    """Phone numbers are shown in full to the project office and, on a project, to its own town
+    and department; everyone else sees them masked (138****1234)."""
+    role = role_of(user)
+    if role == Role.OFFICE:
+        return True
+    if project is None or not user.unit_id:
+        return False
+    if role == Role.TOWN:
+        return project.town_id == user.unit_id
+    if role == Role.DEPARTMENT:
+        return project.department_id == user.unit_id
+    return False

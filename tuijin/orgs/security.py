@@ -24,6 +24,10 @@ class SecurityEventKind(models.TextChoices):
     EXPORT = "export", _("Data exported")
     BACKUP = "backup", _("Backup or restore")
     DENIED = "denied", _("Access denied")
+    UNLOCKED = "unlocked", _("Account unlocked")
+    UNIT_CHANGED = "unit_changed", _("Unit created or changed")
+    SECOND_FACTOR = "second_factor", _("Second factor enrolled or removed")
+    SECOND_FACTOR_FAILED = "second_factor_failed", _("Wrong one-time code")
 
 
 class SecurityEvent(models.Model):
@@ -97,3 +101,14 @@ def verify_chain() -> list[int]:
             broken.append(event.pk)
         previous = event.hash
     return broken
+
+
+def log_export(request, what: str, rows: int | None = None) -> SecurityEvent:
+    """Record that the signed-in user downloaded ``what`` (a file name or a page's name) with
+    ``rows`` rows. Called by every view that hands out an Excel or Word file."""
+    user = getattr(request, "user", None)
+    user = user if user is not None and user.is_authenticated else None
+    detail = {"what": str(what), "path": getattr(request, "path", "")}
+    if rows is not None:
+        detail["rows"] = int(rows)
+    return log_security_event(SecurityEventKind.EXPORT, user=user, request=request, **detail)

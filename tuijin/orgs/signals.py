@@ -6,6 +6,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
+from .middleware import SECOND_FACTOR_SESSION_KEY
 from .models import User
 from .security import SecurityEventKind, log_security_event
 
@@ -15,6 +16,14 @@ WATCHED = ("role", "unit_id", "is_active", "is_staff", "is_superuser")
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
     log_security_event(SecurityEventKind.LOGIN, user=user, request=request)
+    if request is not None and hasattr(request, "session"):
+        from .second_factor import owed_after_password
+
+        owed = owed_after_password(user)
+        if owed:
+            request.session[SECOND_FACTOR_SESSION_KEY] = owed
+        else:
+            request.session.pop(SECOND_FACTOR_SESSION_KEY, None)
 
 
 @receiver(user_logged_out)

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from tuijin.lib.fields import EncryptedCharField
+
 from ..choices import DocumentKind, Level, LibraryKind, Nature, ProjectStatus, Stage
 
 NATIONAL_CODE_PATTERN = r"^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$"
@@ -228,7 +230,7 @@ class TaskForceMember(models.Model):
     name = models.CharField(_("name"), max_length=50)
     unit = models.ForeignKey("orgs.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, null=True, blank=True)
     duty = models.CharField(_("role in task force"), max_length=50)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=30, blank=True)  # encrypted at rest (等保)
     order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:

@@ -3,7 +3,7 @@
   "use strict";
 
   function autosubmit(root) {
-    root.querySelectorAll("select.js-autosubmit").forEach(function (el) {
+    root.querySelectorAll("select.js-autosubmit, input.js-autosubmit").forEach(function (el) {
       if (el.dataset.bound) return;
       el.dataset.bound = "1";
       el.addEventListener("change", function () { el.form.submit(); });
@@ -34,7 +34,18 @@
     });
   }
 
-  function init(root) { autosubmit(root); charts(root); }
+  // <form data-confirm="…"> and <button data-confirm="…"> ask before going on (no inline onsubmit).
+  function confirmations(root) {
+    root.querySelectorAll("form[data-confirm], button[data-confirm], a[data-confirm]").forEach(function (el) {
+      if (el.dataset.confirmBound) return;
+      el.dataset.confirmBound = "1";
+      el.addEventListener(el.tagName === "FORM" ? "submit" : "click", function (e) {
+        if (!window.confirm(el.dataset.confirm)) { e.preventDefault(); e.stopImmediatePropagation(); }
+      });
+    });
+  }
+
+  function init(root) { autosubmit(root); confirmations(root); charts(root); }
 
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   window.addEventListener("load", function () { charts(document); });
