@@ -30,4 +30,5 @@ class TokenIssueForm(forms.Form):
         label=_("account"),
         queryset=User.objects.filter(is_active=True).exclude(role="").select_related("unit").order_by("unit__name", "username"),
         help_text=_("The token acts with this account's role and unit. Create a dedicated account for each system."),
+        empty_label=_("Choose an account"),
     )
