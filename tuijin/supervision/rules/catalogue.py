@@ -57,13 +57,16 @@ class BehindSchedule(Rule):
         found = rows(f"""
             SELECT * FROM (
               SELECT p.id, p.town_id, p.department_id, pe.planned_investment AS planned,
-                     COALESCE((SELECT SUM(pm.amount) FROM {PM} pm WHERE pm.entry_id = pe.id AND pm.month <= %s), 0) AS sched,
-                     COALESCE((SELECT SUM(r.amount) FROM {R} r WHERE r.project_id = pe.project_id AND r.year = %s
-                               AND r.month <= %s AND r.status <> 'draft'), 0) AS done
+                     COALESCE(s.sched, 0) AS sched, COALESCE(d.done, 0) AS done
               FROM {PE} pe JOIN {P} p ON p.id = pe.project_id
+              JOIN (SELECT pm.entry_id, SUM(pm.amount) AS sched FROM {PM} pm JOIN {PE} e ON e.id = pm.entry_id
+                    WHERE e.version_id = %s AND pm.month <= %s GROUP BY pm.entry_id) s ON s.entry_id = pe.id
+              LEFT JOIN (SELECT r.project_id, SUM(r.amount) AS done FROM {R} r
+                         WHERE r.year = %s AND r.month <= %s AND r.status <> 'draft' GROUP BY r.project_id) d
+                     ON d.project_id = pe.project_id
               WHERE pe.version_id = %s AND pe.planned_investment > 0 AND {ALIVE}
             ) t WHERE (t.sched - t.done) * 100 >= %s * t.planned AND t.sched > 0""",
-            [month, ctx.year, month, version, yellow])
+            [version, month, ctx.year, month, version, yellow])
         out = []
         for pid, town, dept, planned, sched, done in found:
             planned, sched, done = dec(planned), dec(sched), dec(done)

@@ -1,14 +1,18 @@
 """The scan: evaluate every active rule over every project, and bring the lights up to
-date — raise new ones, change colours, clear those whose cause has gone."""
+date — raise new ones, change colours, clear those whose cause has gone.
+
+The SQL here is built from table names and fixed fragments; values are parameters."""
+# ruff: noqa: S608
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -74,34 +78,66 @@ def scan_run(*, today: dt.date | None = None) -> ScanRun:
     return run
 
 
+STAGING = "supervision_scan_findings"
+
+
 def _apply(findings: dict[tuple[int, str], Finding], today: dt.date, *, skip_rules: set[str]) -> tuple[int, int, int]:
-    open_lights = {(lt.project_id, lt.rule): lt for lt in Light.objects.filter(cleared_on__isnull=True).exclude(rule__in=skip_rules)}
-    create, update, close = [], [], []
-    changed = 0
-    for key, finding in findings.items():
-        light = open_lights.pop(key, None)
-        if light is not None and light.colour == finding.colour:
-            if light.reason != finding.reason or light.facts != finding.facts:
-                light.reason, light.facts = finding.reason, finding.facts
-                update.append(light)
-            continue
-        if light is not None:
-            light.cleared_on = today
-            light.cleared_reason = _("turned %(colour)s") % {"colour": Colour(finding.colour).label}
-            close.append(light)
-            changed += 1
-        create.append(Light(project_id=finding.project_id, town_id=finding.town_id, department_id=finding.department_id,
-                            rule=key[1], colour=finding.colour, reason=finding.reason, facts=finding.facts,
-                            first_seen=today, last_seen=today))
-    for light in open_lights.values():  # the cause has gone
-        light.cleared_on = today
-        light.cleared_reason = _("cause cleared")
-        close.append(light)
-    Light.objects.bulk_update(close, ["cleared_on", "cleared_reason"], batch_size=2000)
-    Light.objects.bulk_update(update, ["reason", "facts"], batch_size=2000)
-    Light.objects.bulk_create(create, batch_size=2000)
-    Light.objects.filter(cleared_on__isnull=True).exclude(rule__in=skip_rules).update(last_seen=today)
-    return len(create) - changed, changed, len(close) - changed
+    """Bring the open lights in line with the findings, set-based: the findings go into a
+    temporary table, then three statements refresh, close and open lights."""
+    light = Light._meta.db_table
+    json_cast = "CAST(f.facts AS jsonb)" if connection.vendor == "postgresql" else "f.facts"
+    skip = sorted(skip_rules) or [""]
+    skip_marks = ", ".join(["%s"] * len(skip))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {STAGING} (project_id bigint, rule varchar(40), colour varchar(8), reason text, "
+            "facts text, town_id bigint, department_id bigint)"
+        )
+        rows = [(f.project_id, rule, f.colour, f.reason, json.dumps(f.facts, ensure_ascii=False), f.town_id, f.department_id)
+                for (_pid, rule), f in findings.items()]
+        for i in range(0, len(rows), 1000):
+            batch = rows[i:i + 1000]
+            cursor.execute(
+                f"INSERT INTO {STAGING} VALUES " + ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(batch)),
+                [v for row in batch for v in row],
+            )
+        cursor.execute(f"CREATE INDEX {STAGING}_key ON {STAGING} (project_id, rule)")
+        same = (f"EXISTS (SELECT 1 FROM {STAGING} f WHERE f.project_id = {light}.project_id AND f.rule = {light}.rule "
+                f"AND f.colour = {light}.colour)")
+        any_colour = (f"EXISTS (SELECT 1 FROM {STAGING} f WHERE f.project_id = {light}.project_id AND f.rule = {light}.rule)")
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {light} WHERE cleared_on IS NULL AND rule NOT IN ({skip_marks}) AND {any_colour} "
+            f"AND NOT {same}", skip)
+        changed = cursor.fetchone()[0]
+        # the cause has gone, or the colour changed: close the light
+        cursor.execute(
+            f"UPDATE {light} SET cleared_on = %s, cleared_reason = CASE WHEN {any_colour} THEN "
+            f"(CASE WHEN {light}.colour = %s THEN %s ELSE %s END) ELSE %s END "
+            f"WHERE cleared_on IS NULL AND rule NOT IN ({skip_marks}) AND NOT {same}",
+            [today, Colour.YELLOW, str(_("turned red")), str(_("turned yellow")), str(_("cause cleared")), *skip],
+        )
+        closed = cursor.rowcount
+        # still there with the same colour: refresh the reason and figures
+        cursor.execute(
+            f"UPDATE {light} SET last_seen = %s, "
+            f"reason = (SELECT f.reason FROM {STAGING} f WHERE f.project_id = {light}.project_id AND f.rule = {light}.rule), "
+            f"facts = (SELECT {json_cast} FROM {STAGING} f WHERE f.project_id = {light}.project_id AND f.rule = {light}.rule) "
+            f"WHERE cleared_on IS NULL AND rule NOT IN ({skip_marks})",
+            [today, *skip],
+        )
+        # new causes (and new colours): open a light
+        cursor.execute(
+            f"INSERT INTO {light} (project_id, town_id, department_id, rule, colour, reason, facts, first_seen, last_seen, "
+            "cleared_reason) "
+            f"SELECT f.project_id, f.town_id, f.department_id, f.rule, f.colour, f.reason, {json_cast}, %s, %s, '' "
+            f"FROM {STAGING} f WHERE NOT EXISTS (SELECT 1 FROM {light} l WHERE l.project_id = f.project_id "
+            "AND l.rule = f.rule AND l.cleared_on IS NULL)",
+            [today, today],
+        )
+        opened = cursor.rowcount
+        cursor.execute(f"DROP TABLE {STAGING}")
+    return opened - changed, changed, closed - changed
 
 
 def _two_yellows(today: dt.date, setting: LightRule) -> tuple[int, int, int]:
@@ -111,19 +147,19 @@ def _two_yellows(today: dt.date, setting: LightRule) -> tuple[int, int, int]:
     long_yellow = (
         Light.objects.filter(cleared_on__isnull=True, colour=Colour.YELLOW, first_seen__lte=last_month_end)
         .exclude(rule=setting.code)
-        .select_related("project")
         .order_by("project_id", "first_seen")
+        .values_list("project_id", "first_seen", "reason", "rule", "town_id", "department_id")
     )
     findings: dict[tuple[int, str], Finding] = {}
-    for light in long_yellow:
-        key = (light.project_id, setting.code)
+    for project_id, first_seen, reason, rule, town_id, department_id in long_yellow:
+        key = (project_id, setting.code)
         if key in findings:
             continue
         findings[key] = Finding(
-            light.project_id, Colour.RED,
+            project_id, Colour.RED,
             _("Yellow since %(day)s and still yellow this month (two yellows in a row): %(reason)s") % {
-                "day": light.first_seen.isoformat(), "reason": light.reason},
-            {"yellow_since": light.first_seen.isoformat(), "rule": light.rule}, light.town_id, light.department_id)
+                "day": first_seen.isoformat(), "reason": reason},
+            {"yellow_since": first_seen.isoformat(), "rule": rule}, town_id, department_id)
     existing = {(lt.project_id, lt.rule): lt for lt in Light.objects.filter(cleared_on__isnull=True, rule=setting.code)}
     create, close, update = [], [], []
     for key, finding in findings.items():
@@ -138,7 +174,7 @@ def _two_yellows(today: dt.date, setting: LightRule) -> tuple[int, int, int]:
     for light in existing.values():
         light.cleared_on, light.cleared_reason = today, _("cause cleared")
         close.append(light)
-    Light.objects.bulk_create(create)
-    Light.objects.bulk_update(update, ["reason", "facts", "last_seen"])
-    Light.objects.bulk_update(close, ["cleared_on", "cleared_reason"])
+    Light.objects.bulk_create(create, batch_size=2000)
+    Light.objects.bulk_update(update, ["reason", "facts", "last_seen"], batch_size=500)
+    Light.objects.bulk_update(close, ["cleared_on", "cleared_reason"], batch_size=500)
     return len(create), 0, len(close)
