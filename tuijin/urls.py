@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
+
+from tuijin.lib.media import private_serve
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -22,4 +23,5 @@ urlpatterns = [
 
 if settings.DEBUG or not settings.DATABASE_URL_SET:
     # Embedded mode serves uploads itself; production lets nginx serve MEDIA_ROOT.
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+    # Uploads are internal: signed-in users only (tuijin.lib.media).
+    urlpatterns += [path("media/<path:path>", private_serve)]
