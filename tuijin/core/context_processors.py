@@ -29,7 +29,15 @@ def navigation(request):
         return context | {"nav_items": []}
     items = []
     current = getattr(request, "path", "")
-    for _order, name, label, roles, group in sorted(_entries(), key=lambda e: e[0]):
+    entries = list(_entries())
+    # Entries of one group stay together (several apps share 五大突破 or 攻坚机制), the groups in
+    # the order of their first entry.
+    group_order: dict[str, int] = {}
+    for order, _name, _label, _roles, group in entries:
+        key = str(group or "")
+        group_order[key] = min(order, group_order.get(key, order))
+    entries.sort(key=lambda e: (group_order[str(e[4] or "")], e[0]))
+    for _order, name, label, roles, group in entries:
         if (roles is not None and role not in roles) or (roles is None and admin_role):
             continue
         try:
