@@ -335,7 +335,7 @@ def main() -> None:
     load = os.getloadavg()[0]
     lines = [
         f"`bench/cockpit.py`, run {dt.date.today():%Y-%m-%d}: {version}, {projects:,} projects, "
-        "best and median of {args.runs} runs after a warm-up, "
+        f"best and median of {args.runs} runs after a warm-up, "
         f"{os.cpu_count()} CPUs, load average {load:.1f} when measured.",
         "",
         "| what | best ms | median ms |",
