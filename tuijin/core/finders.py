@@ -28,12 +28,13 @@ class NodeModulesFinder(BaseFinder):
         return []
 
     def find(self, path, find_all=False, **kwargs):
+        # Not found is [] (as Django's own finders answer): None would be taken for a match.
         source = VENDOR_FILES.get(path)
         if source is None:
-            return [] if find_all else None
+            return []
         full = str(self.root / source)
         if not os.path.exists(full):
-            return [] if find_all else None
+            return []
         return [full] if find_all else full
 
     def list(self, ignore_patterns):

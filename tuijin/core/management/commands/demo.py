@@ -35,7 +35,9 @@ class Command(BaseCommand):
             return
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(self.style.SUCCESS(f"Serving on http://127.0.0.1:{port}/  (Ctrl+C stops)"))
-        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, insecure_serving=True)
+        # WhiteNoise serves the collected (hashed) static files; runserver's own static handler
+        # looks only at the sources and would answer 404 for every stylesheet.
+        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, use_static_handler=False)
 
     def _print_logins(self):
         from tuijin.orgs.models import User
