@@ -21,7 +21,7 @@ def test_everyone_reads_the_public_list(cast, described_project, who):
     assert answer.status_code == 200
     page = answer.content.decode()
     assert described_project.name in page
-    assert "重大项目" in page  # in Chinese by default
+    assert "重大项目建设情况" in page  # in Chinese by default
 
 
 def test_the_sidebar_is_hidden_for_anonymous_visitors(cast, described_project):
