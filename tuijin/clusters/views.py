@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from tuijin.orgs.choices import TERRITORIAL_KINDS
 from tuijin.orgs.models import Unit
+from tuijin.orgs.security import log_export
 from tuijin.projects.models import Project
 
 from . import exports, policy, selectors, services
@@ -408,6 +409,7 @@ def register_xlsx(request, pk):
     content = exports.share_register(company)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = exports.disposition(f"{company.name}股东名册.xlsx")
+    log_export(request, f"{company.name}股东名册.xlsx")
     return response
 
 
@@ -417,6 +419,7 @@ def statement_docx(request, pk):
     content = exports.allocation_statement(company)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     response["Content-Disposition"] = exports.disposition(f"{company.name}股份分配说明.docx")
+    log_export(request, f"{company.name}股份分配说明.docx")
     return response
 
 
