@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from tuijin.lib.errors import ServiceError
 from tuijin.orgs.choices import TERRITORIAL_KINDS
 from tuijin.orgs.models import Unit
+from tuijin.orgs.security import log_export
 from tuijin.projects.models import Project
 
 from .. import policy
@@ -55,6 +56,7 @@ def fund_list(request):
     qs = _filtered(request)
     rows = qs.select_related("project", "project__town").order_by("project__town__order", "project__name", "kind", "pk")
     if request.GET.get("format") == "xlsx":
+        log_export(request, "funds.xlsx")
         return _export(rows)
     by_kind = selectors.totals_by_kind(qs)
     page, query = paginate(request, rows)
@@ -92,6 +94,7 @@ def bond_list(request):
         row.behind = selectors.behind_percent(row)
         row.is_behind = row.behind is not None and row.behind > selectors.BOND_BEHIND_LIMIT
     if request.GET.get("format") == "xlsx":
+        log_export(request, "special-bonds.xlsx")
         headers = [_("Project"), _("Town"), _("Batch or loan"), _("Approved (10k yuan)"), _("Planned use to date (10k yuan)"),
                    _("Spent (10k yuan)"), _("Behind plan (%)")]
         data = ([r.project.name, r.project.town.name if r.project.town else "", r.title, r.approved, r.planned_to_date,

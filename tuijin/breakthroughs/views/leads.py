@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from tuijin.lib.errors import ServiceError
 from tuijin.orgs.choices import TERRITORIAL_KINDS
 from tuijin.orgs.models import Unit
+from tuijin.orgs.security import log_export
 from tuijin.projects.models import IndustryChain
 
 from .. import policy
@@ -61,6 +62,7 @@ def lead_list(request):
     qs = _filtered(request)
     rows = qs.select_related("town", "industry_chain", "responsible_unit", "project").order_by("-intended_amount", "pk")
     if request.GET.get("format") == "xlsx":
+        log_export(request, "leads.xlsx")
         headers = [_("Project name"), _("Investor"), _("Investor from"), _("Source"), _("Industry chain"),
                    _("Intended investment (10k yuan)"), _("Town"), _("Responsible unit"), _("Stage"),
                    _("In this stage since"), _("Signed on"), _("Reserve project")]

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuijin.orgs.security import log_export
 from tuijin.projects.choices import NodeStatus
 
 from .. import policy
@@ -56,6 +57,7 @@ def start_list(request):
         qs = qs.filter(project__town_id=town)
     qs = qs.order_by("planned_start_month", "project__name")
     if request.GET.get("format") == "xlsx":
+        log_export(request, "starts.xlsx")
         headers = [_("Project"), _("Project number"), _("Town"), _("Owner"), _("Planned start month"),
                    _("Planned start (node)"), _("Actual start")]
         data = ([e.project.name, e.project.code, e.project.town.name if e.project.town else "", e.project.owner.name,
@@ -93,6 +95,7 @@ def approval_list(request):
         qs = qs.filter(node_type_id=node_type)
     qs = qs.order_by("due_date", "project__name")
     if request.GET.get("format") == "xlsx":
+        log_export(request, "approvals.xlsx")
         headers = [_("Project"), _("Town"), _("Approval item"), _("Responsible unit"), _("Time limit"),
                    _("Actual date"), _("Document number")]
         data = ([n.project.name, n.project.town.name if n.project.town else "", n.node_type.name,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from tuijin.lib.errors import ServiceError
 from tuijin.orgs.choices import TERRITORIAL_KINDS
 from tuijin.orgs.models import Unit
+from tuijin.orgs.security import log_export
 from tuijin.projects.models import Project
 
 from .. import policy
@@ -67,6 +68,7 @@ def resource_overview(request):
         if request.GET.get("status") == "uncovered":
             rows = rows.filter(secured__lt=F("amount"))
         if xlsx:
+            log_export(request, "resources.xlsx")
             return _export_projects(rows)
         context["page"], context["query"] = paginate(request, rows)
         for row in context["page"]:
@@ -82,6 +84,7 @@ def resource_overview(request):
         if kind in ResourceKind.values:
             rows = rows.filter(kind=kind)
         if xlsx:
+            log_export(request, "allocations.xlsx")
             return _export_allocations(rows)
         context["page"], context["query"] = paginate(request, rows)
     else:
