@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from tuijin.lib.errors import ServiceError
 from tuijin.orgs.models import Unit
+from tuijin.orgs.security import log_export
 
 from . import policy, selectors
 from .choices import Flag, SnapshotStatus
@@ -225,4 +226,5 @@ def export(request, code: str):
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     filename = f"race-{scheme.code}-{snapshot.period}-r{snapshot.revision}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    log_export(request, filename)
     return response

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from tuijin.lib.errors import PermissionDenied as ServiceDenied
 from tuijin.lib.errors import ServiceError
 from tuijin.orgs.policy import can_view_project
+from tuijin.orgs.security import log_export
 from tuijin.projects.models import Project
 
 from . import policy, selectors
@@ -196,5 +197,6 @@ def bulletin_download(request, pk: int):
     bulletin = get_object_or_404(Bulletin, pk=pk)
     if not bulletin.file:
         raise Http404
+    log_export(request, f"督查通报-{bulletin.period}.docx")
     return FileResponse(bulletin.file.open("rb"), as_attachment=True, filename=f"督查通报-{bulletin.period}.docx")
 
