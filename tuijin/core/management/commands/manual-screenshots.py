@@ -164,6 +164,16 @@ def department_send(page, ctx):
     page.wait_for_selector(".msg")
 
 
+def town_close(page, ctx):
+    page.goto(ctx["problem_url"])
+    page.wait_for_selector("#confirm")
+    area = page.locator("#confirm textarea").first
+    if area.count():
+        area.fill("已收到补正要求，材料已于当日补齐报送，问题解决。")
+    page.locator("#confirm form").first.locator("button[type=submit]").click()
+    page.wait_for_selector(".msg")
+
+
 def office_admit(page, ctx):
     form = page.locator("form", has=page.get_by_role("button", name="终审通过，入库")).first
     form.wait_for(timeout=10_000)
@@ -254,6 +264,9 @@ WALKS: list[Walk] = [
              full_page=True),
         Step("replied", "答复提出单位后：待确认销号", act=department_send, full_page=True),
         Step("nodes", "开工与审批：本部门经办的审批节点", url="breakthroughs:approvals", wait="main"),
+    ]),
+    Walk("town", "kuangyan", steps=[
+        Step("closed", "部门答复后：确认销号", act=town_close, full_page=True),
     ]),
     Walk("office", "office", steps=[
         Step("home", "总览", url="home", full_page=True),
