@@ -245,7 +245,7 @@ def security_log_export(request):
         [local(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.get_kind_display(), e.username, e.ip_address, _detail_text(e.detail), e.hash]
         for e in events
     ]
-    headers = [_("time"), _("event"), _("user name"), _("address"), _("detail"), _("hash")]
+    headers = [_("time"), _("event"), _("user name"), _("IP address"), _("detail"), _("hash")]
     filename = f"security-log-{timezone.localdate():%Y%m%d}.xlsx"
     # The export is itself a security event, recorded before the file leaves.
     log_export(request, filename, len(rows))
@@ -301,7 +301,7 @@ def history_export(request):
         ]
         for e in entries
     ]
-    headers = [_("time"), _("action"), _("record"), _("object"), _("changes"), _("user name"), _("address")]
+    headers = [_("time"), _("action"), _("record"), _("object"), _("changes"), _("user name"), _("IP address")]
     filename = f"change-history-{timezone.localdate():%Y%m%d}.xlsx"
     log_export(request, filename, len(rows))
     return _xlsx_response(_("Change history"), headers, rows, filename)
