@@ -25,7 +25,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -73,7 +73,7 @@ class Walk:
     phone: bool = False
     folder: str = "manual"
     login_shot: bool = False
-    setup: dict = field(default_factory=dict)
+    name: str = ""  # for --only, when a chapter has several walks
 
 
 # ---------------------------------------------------------------- the actions of each step
@@ -165,7 +165,11 @@ def department_send(page, ctx):
 
 
 def town_close(page, ctx):
-    page.goto(ctx["problem_url"])
+    if "problem_url" in ctx:
+        page.goto(ctx["problem_url"])
+    else:  # run on its own (--only town-close): find the problem by its title
+        page.goto(ctx["base"] + reverse("consultation:problems"))
+        page.get_by_role("link", name="北部片区 95 亩用地报批材料待补正").first.click()
     page.wait_for_selector("#confirm")
     area = page.locator("#confirm textarea").first
     if area.count():
@@ -265,7 +269,7 @@ WALKS: list[Walk] = [
         Step("replied", "答复提出单位后：待确认销号", act=department_send, full_page=True),
         Step("nodes", "开工与审批：本部门经办的审批节点", url="breakthroughs:approvals", wait="main"),
     ]),
-    Walk("town", "kuangyan", steps=[
+    Walk("town", "kuangyan", name="town-close", steps=[
         Step("closed", "部门答复后：确认销号", act=town_close, full_page=True),
     ]),
     Walk("office", "office", steps=[
@@ -402,12 +406,12 @@ class Command(BaseCommand):
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
 
-        ctx: dict = {"photo": _make_photo(tmp)}
+        ctx: dict = {"photo": _make_photo(tmp), "base": base}
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium, args=BROWSER_ARGS)
             try:
                 for walk in WALKS:
-                    if only and walk.chapter not in only:
+                    if only and walk.chapter not in only and walk.name not in only:
                         continue
                     options = {"viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 2} if walk.phone \
                         else {"viewport": DESKTOP}
