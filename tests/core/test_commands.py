@@ -23,7 +23,7 @@ def test_the_demo_loads_once_with_a_login_per_role_and_rolls_over():
     # 600 from the registry; investment leads converted into projects add a few more
     assert Project.objects.filter(is_demo=True, code__regex=r"^TJ\d{4}-\d{5}$").count() >= 600
     roles = set(User.objects.filter(is_demo=True).values_list("role", flat=True))
-    assert roles == {"office", "town", "department", "owner", "leader"}
+    assert {"office", "town", "department", "owner", "leader"} <= roles
     assert "tuijin-demo-2026" in out.getvalue() and "kuangyan" in out.getvalue()
     libraries = set(Project.objects.values_list("library", flat=True))
     assert {LibraryKind.RESERVE, LibraryKind.ROLLING, LibraryKind.ANNUAL} <= libraries
