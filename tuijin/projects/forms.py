@@ -49,6 +49,8 @@ class ProjectForm(forms.ModelForm):
     owners change only their own projects and cannot move them to another owner or town."""
 
     total_investment = MoneyField(label=_("total investment (10k yuan)"))
+    #: The project's version when the form was opened: a save after someone else's is refused.
+    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Project
@@ -98,6 +100,9 @@ class ProjectForm(forms.ModelForm):
         if self.instance.pk:
             # The chain exists already; changing it is the project office's business in the settings.
             del fields["template"]
+            fields["edit_version"].initial = self.instance.edit_version
+        else:
+            del fields["edit_version"]
         if role == Role.TOWN:
             fields["town"].queryset = Unit.objects.filter(pk=user.unit_id)
             fields["town"].required = True
@@ -119,7 +124,9 @@ class ProjectForm(forms.ModelForm):
         return town
 
     def service_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.fields if name in self.cleaned_data}
+        return {
+            name: self.cleaned_data[name] for name in self.fields if name in self.cleaned_data and name != "edit_version"
+        }
 
 
 class TaskForceForm(forms.Form):
@@ -188,6 +195,8 @@ class AnnualPlanForm(forms.Form):
 
     category = forms.ChoiceField(label=_("plan category"), choices=PlanCategory.choices)
     planned_investment = MoneyField(label=_("annual planned investment (10k yuan)"))
+    #: The plan line's version when the form was opened (adjustments only).
+    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     progress_target = forms.CharField(label=_("physical-progress target"), max_length=300, required=False)
     planned_start_month = forms.TypedChoiceField(
         label=_("planned start month"),

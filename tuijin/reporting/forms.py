@@ -41,6 +41,9 @@ class ReportForm(forms.Form):
         widget=MultiplePhotoInput(attrs={"accept": "image/*", "capture": "environment", "multiple": True}),
     )
 
+    #: The report's version when the form was opened: a save after someone else's is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     def clean_amount(self):
         try:
             return parse_amount(self.cleaned_data["amount"]).value

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from tuijin.lib.errors import PermissionDenied, ServiceError
+from tuijin.lib.locking import EditConflict, conflict_message
+from tuijin.lib.uploads import store
 from tuijin.orgs.choices import Role
 from tuijin.orgs.models import User
 from tuijin.projects.models import PlanEntry, Project
@@ -221,16 +223,23 @@ def report_save(
     is_registered: bool = False,
     explanation: str = "",
     submit: bool = True,
+    expected_version: int | None = None,
 ) -> MonthlyReport:
     """Fill a month's report and, with ``submit``, file it for the town to verify.
 
     Refused: a project not in the plan, a negative amount, cumulative investment above the
     total investment, year to date far above the plan without an explanation, a month already
     filed, a locked period. Flagged for the verifier: a large single month, investment with
-    no plan, an explained excess."""
+    no plan, an explained excess. With ``expected_version`` (the version the form was opened
+    at), a report saved by someone else meanwhile is refused, never overwritten."""
     report = MonthlyReport.objects.select_for_update().select_related("project", "period").get(pk=report.pk)
     if not policy.can_fill(by, report.project):
         raise PermissionDenied(_("You may not fill the reports of %(project)s.") % {"project": report.project})
+    if expected_version is not None and report.version != expected_version:
+        raise EditConflict(
+            conflict_message(report, _("The report of %(project)s for %(period)s") % {
+                "project": report.project, "period": report.period})
+        )
     _require_editable(report)
     check = report_check(report=report, amount=amount, explanation=explanation, submit=submit)
     if submit and not (progress or "").strip():
@@ -574,7 +583,7 @@ def photo_add(*, report: MonthlyReport, by, upload: UploadedFile, caption: str =
         report=report, caption=caption[:100], taken_at=facts.taken_at, latitude=facts.latitude,
         longitude=facts.longitude, uploaded_by=by, size=upload.size, width=facts.width, height=facts.height,
     )
-    photo.image.save(f"{timezone.now():%Y%m%d%H%M%S}-{report.pk}.{extension}", upload, save=False)
+    store(photo.image, f"{timezone.now():%Y%m%d%H%M%S}-{report.pk}.{extension}", upload)
     photo.save()
     return photo
 

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -221,13 +222,15 @@ def report_detail(request, pk):
                 if form.is_valid():
                     data = form.cleaned_data
                     try:
-                        services.report_save(
-                            report=report, by=user, amount=data["amount"], progress=data["progress"],
-                            is_registered=data["is_registered"], explanation=data["explanation"],
-                            submit=action == "submit",
-                        )
-                        for upload in data["photos"]:
-                            services.photo_add(report=report, by=user, upload=upload)
+                        # The report and its photos are saved together or not at all.
+                        with transaction.atomic():
+                            services.report_save(
+                                report=report, by=user, amount=data["amount"], progress=data["progress"],
+                                is_registered=data["is_registered"], explanation=data["explanation"],
+                                submit=action == "submit", expected_version=data.get("version"),
+                            )
+                            for upload in data["photos"]:
+                                services.photo_add(report=report, by=user, upload=upload)
                     except ServiceError as exc:
                         if hasattr(exc, "error_dict"):
                             for name, errors in exc.error_dict.items():
@@ -284,6 +287,7 @@ def report_detail(request, pk):
                 "progress": report.progress,
                 "is_registered": report.is_registered or _registered_before(report),
                 "explanation": report.explanation,
+                "version": report.version,
             }
         )
     figures = selectors.project_figures(report.year, report.month, [project.pk]).first()

@@ -201,6 +201,12 @@ class PlanEntry(models.Model):
         _("planned completion (YYYY-MM)"), max_length=7, blank=True, help_text=_("e.g. 2027-06")
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
+    edit_version = models.PositiveIntegerField(
+        _("edit version"),
+        default=1,
+        editable=False,
+        help_text=_("Raised by every adjustment; a form opened at an older version cannot save."),
+    )
 
     class Meta:
         verbose_name = _("plan entry")

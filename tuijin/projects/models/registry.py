@@ -149,6 +149,12 @@ class Project(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+    edit_version = models.PositiveIntegerField(
+        _("edit version"),
+        default=1,
+        editable=False,
+        help_text=_("Raised by every save of the registry fields; a form opened at an older version cannot save."),
+    )
 
     objects = ProjectQuerySet.as_manager()
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuijin.lib.errors import PermissionDenied, ServiceError
+from tuijin.lib.locking import claim_version
 from tuijin.orgs import policy
 
 from ..choices import (
@@ -391,13 +392,19 @@ def plan_entry_write(*, entry: LibraryEntry, plan: PlanData) -> PlanEntry:
 
 
 @transaction.atomic
-def plan_entry_update(*, plan_entry: PlanEntry, by, plan: PlanData) -> PlanEntry:
+def plan_entry_update(*, plan_entry: PlanEntry, by, plan: PlanData, expected_version: int | None = None) -> PlanEntry:
+    """Adjust a line of the working plan. A form opened at an older ``expected_version`` than
+    the line has now is refused with who changed it and when."""
     if plan_entry.version.is_frozen:
         raise ServiceError(
             _("%(version)s is frozen; adjustments go into the adjusted plan.") % {"version": plan_entry.version}
         )
     if not (policy.can_review(by) or policy.can_edit_project(by, plan_entry.project)):
         raise PermissionDenied(_("You may not change the plan of %(project)s.") % {"project": plan_entry.project})
+    claim_version(
+        plan_entry, expected_version,
+        what=_("The %(year)s plan line of %(project)s") % {"year": plan_entry.version.year, "project": plan_entry.project},
+    )
     return plan_entry_write(entry=plan_entry.library_entry, plan=plan)
 
 
@@ -522,6 +529,9 @@ def _roll(year: int, by, report: RollReport) -> None:
         PlanVersion.objects.filter(year=year - 1).order_by("-number").first()
     )
     annual = library_for(LibraryKind.ANNUAL, year)
+    # One roll-over at a time: a second one started meanwhile waits here, then finds the
+    # projects already carried (no duplicate entries, no failure).
+    Library.objects.select_for_update().filter(pk=annual.pk).first()
     Library.objects.filter(kind=LibraryKind.ANNUAL, start_year__lt=year).update(is_current=False)
     Library.objects.filter(pk=annual.pk).update(is_current=True)
     already = set(LibraryEntry.objects.filter(library=annual).values_list("project_id", flat=True))

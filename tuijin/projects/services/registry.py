@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuijin.lib.errors import PermissionDenied, ServiceError
+from tuijin.lib.locking import claim_version
 from tuijin.orgs import policy
 
 from ..models import Project, ProjectDocument, TaskForceMember
@@ -40,9 +41,13 @@ def project_create(*, by, **fields: Any) -> Project:
 
 
 @transaction.atomic
-def project_update(*, project: Project, by, **fields: Any) -> Project:
+def project_update(*, project: Project, by, expected_version: int | None = None, **fields: Any) -> Project:
+    """Change the registry fields. ``expected_version`` is the version the user's form was opened
+    at: if someone saved the project since, the save is refused with who and when (never a
+    silent overwrite); without it, the version ``project`` was read at."""
     if not policy.can_edit_project(by, project):
         raise PermissionDenied(_("You may not change %(project)s.") % {"project": project})
+    claim_version(project, expected_version, what=project.name)
     for name, value in fields.items():
         setattr(project, name, value)
     project.full_clean()

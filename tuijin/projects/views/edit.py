@@ -53,7 +53,10 @@ def project_edit(request, pk: int):
     form = ProjectForm(request.POST or None, instance=project, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            registry.project_update(project=Project.objects.get(pk=project.pk), by=request.user, **form.service_fields())
+            registry.project_update(
+                project=Project.objects.get(pk=project.pk), by=request.user,
+                expected_version=form.cleaned_data.get("edit_version"), **form.service_fields(),
+            )
         except ValidationError as exc:
             _apply_service_errors(form, exc)
         else:

@@ -286,13 +286,17 @@ def plan_entry_edit(request, pk: int, plan_entry_id: int):
         "planned_start_month": plan_entry.planned_start_month,
         "planned_completion": plan_entry.planned_completion,
         "split": "manual",
+        "edit_version": plan_entry.edit_version,
         **{f"m{m}": months.get(m) for m in range(1, 13)},
     }
     form = AnnualPlanForm(request.POST or None, initial=initial)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            libraries.plan_entry_update(plan_entry=plan_entry, by=request.user, plan=_plan_data(form, form.cleaned_data))
+            libraries.plan_entry_update(
+                plan_entry=plan_entry, by=request.user, plan=_plan_data(form, form.cleaned_data),
+                expected_version=form.cleaned_data.get("edit_version"),
+            )
         except ValidationError as exc:
             errors = list(exc.messages)
         else:
