@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuijin.lib.bulk import bulk_insert
 from tuijin.lib.errors import PermissionDenied
 from tuijin.orgs.choices import OWNER_KINDS, TERRITORIAL_KINDS, Role, UnitKind
 from tuijin.orgs.models import Unit, User
@@ -573,9 +574,15 @@ def _write(report: ImportReport, ctx: _Context, record: LedgerImport | None, pro
             for offset, r in enumerate(created):
                 r.project.code = f"{prefix}-{int(number) + offset:05d}"
                 r.project.library = ctx.options.library or ""
-            Project.objects.bulk_create([r.project for r in created], batch_size=1000)
+            columns = [f for f in Project._meta.concrete_fields if not f.primary_key]
             for r in created:
-                r.project_id = r.project.pk
+                r.project.created_at = r.project.updated_at = now
+            # Plain rows (COPY on PostgreSQL), keys read back by the unique project codes.
+            bulk_insert(Project, ({f.attname: getattr(r.project, f.attname) for f in columns} for r in created))
+            ids = dict(Project.objects.filter(code__in=[r.project.code for r in created]).values_list("code", "pk"))
+            for r in created:
+                r.project.pk = r.project_id = ids[r.project.code]
+                r.project._state.adding = False
         progress("write", 1, 4)
         changed = [r for r in rows if r.outcome == RowOutcome.UPDATED and r.project is not None]
         if changed:
@@ -595,19 +602,23 @@ def _write(report: ImportReport, ctx: _Context, record: LedgerImport | None, pro
 
 def _write_library(report: ImportReport, ctx: _Context, rows: list[RowResult], now) -> None:
     library = library_for(ctx.options.library, ctx.options.year)
-    have = {e.project_id: e for e in LibraryEntry.objects.filter(library=library)}
-    new_entries = [
-        LibraryEntry(library=library, project_id=r.project_id, status=EntryStatus.ADMITTED, source=_("ledger import"),
-                     submitted_at=now, admitted_at=now)
-        for r in rows if r.project_id not in have
-    ]
-    LibraryEntry.objects.bulk_create(new_entries, batch_size=1000)
-    for entry in new_entries:
-        have[entry.project_id] = entry
-    EntryEvent.objects.bulk_create(
-        [EntryEvent(entry=e, action=EntryAction.FINAL_REVIEW, to_status=EntryStatus.ADMITTED, by=ctx.by,
-                    reason=_("admitted by ledger import: %(file)s") % {"file": report.file_name}) for e in new_entries],
-        batch_size=1000,
+    # Rows go in with bulk_insert (COPY on PostgreSQL) — no model instance per row, which was
+    # most of the cost of a large import — and their keys are read back by their unique pair.
+    have = dict(LibraryEntry.objects.filter(library=library).values_list("project_id", "pk"))
+    new_ids = list(dict.fromkeys(r.project_id for r in rows if r.project_id not in have))
+    source = _("ledger import")
+    bulk_insert(
+        LibraryEntry,
+        ({"library_id": library.pk, "project_id": pid, "status": EntryStatus.ADMITTED, "source": source,
+          "submitted_at": now, "admitted_at": now, "updated_at": now} for pid in new_ids),
+    )
+    if new_ids:
+        have.update(LibraryEntry.objects.filter(library=library, project_id__in=new_ids).values_list("project_id", "pk"))
+    reason = _("admitted by ledger import: %(file)s") % {"file": report.file_name}
+    bulk_insert(
+        EntryEvent,
+        ({"entry_id": have[pid], "action": EntryAction.FINAL_REVIEW, "to_status": EntryStatus.ADMITTED,
+          "by_id": ctx.by.pk, "at": now, "reason": reason} for pid in new_ids),
     )
     # Project.library: the highest library the project is admitted to.
     rank = LibraryKind.rank(ctx.options.library)
@@ -628,51 +639,58 @@ def _write_library(report: ImportReport, ctx: _Context, rows: list[RowResult], n
         plan = {k: v for k, v in r.plan.items() if k != "explicit"}
         entry = existing.get(r.project_id)
         if entry is None:
-            entry = PlanEntry(version=version, library_entry=have[r.project_id], project_id=r.project_id, **plan)
-            to_create.append(entry)
-            resplit.append(entry)
+            to_create.append({"version_id": version.pk, "library_entry_id": have[r.project_id],
+                              "project_id": r.project_id, **plan})
         else:
             if "planned_investment" in r.plan["explicit"] and entry.planned_investment != plan["planned_investment"]:
                 resplit.append(entry)
             for name in r.plan["explicit"]:
                 setattr(entry, name, plan[name])
             to_update.append(entry)
-    PlanEntry.objects.bulk_create(to_create, batch_size=1000)
+    bulk_insert(PlanEntry, to_create)
+    if to_create:
+        resplit.extend(
+            PlanEntry.objects.filter(version=version, project_id__in=[row["project_id"] for row in to_create]).only(
+                "pk", "planned_investment", "planned_start_month"
+            )
+        )
     if to_update:
         PlanEntry.objects.bulk_update(to_update, list(PLAN_FIELDS), batch_size=1000)
-    PlanMonth.objects.filter(entry__in=[e for e in resplit if e in to_update]).delete()
-    PlanMonth.objects.bulk_create(
-        [
-            PlanMonth(entry=e, month=m, amount=a)
+    PlanMonth.objects.filter(entry__in=[e for e in resplit if e.pk in {u.pk for u in to_update}]).delete()
+    bulk_insert(
+        PlanMonth,
+        (
+            {"entry_id": e.pk, "month": m, "amount": a}
             for e in resplit
             for m, a in even_split(e.planned_investment, e.planned_start_month or 1).items()
             if a
-        ],
-        batch_size=2000,
+        ),
     )
 
 
 def _write_history(rows: list[RowResult], ctx: _Context, record: LedgerImport | None, report: ImportReport) -> None:
     content_type = ContentType.objects.get_for_model(Project)
     extra = {"ledger_import": record.pk if record else None, "file": report.file_name}
-    entries = []
-    for r in rows:
-        if r.project_id is None:
-            continue
-        entries.append(
-            LogEntry(
-                content_type=content_type,
-                object_pk=str(r.project_id),
-                object_id=r.project_id,
-                object_repr=r.name[:200],
-                action=LogEntry.Action.CREATE if r.outcome == RowOutcome.CREATED else LogEntry.Action.UPDATE,
-                changes=r.changes,
-                changes_text=_("ledger import: %(file)s, row %(row)s") % {"file": report.file_name, "row": r.row},
-                actor=ctx.by,
-                additional_data=extra,
-            )
-        )
-    LogEntry.objects.bulk_create(entries, batch_size=1000)
+    now = timezone.now()
+    bulk_insert(
+        LogEntry,
+        (
+            {
+                "content_type_id": content_type.pk,
+                "object_pk": str(r.project_id),
+                "object_id": r.project_id,
+                "object_repr": r.name[:200],
+                "action": LogEntry.Action.CREATE if r.outcome == RowOutcome.CREATED else LogEntry.Action.UPDATE,
+                "changes": r.changes,
+                "changes_text": _("ledger import: %(file)s, row %(row)s") % {"file": report.file_name, "row": r.row},
+                "actor_id": ctx.by.pk,
+                "timestamp": now,
+                "additional_data": extra,
+            }
+            for r in rows
+            if r.project_id is not None
+        ),
+    )
 
 
 def _finish_record(record: LedgerImport | None, report: ImportReport) -> None:
@@ -704,20 +722,20 @@ def _finish_record(record: LedgerImport | None, report: ImportReport) -> None:
     with transaction.atomic():
         record.save()
         record.rows.all().delete()
-        LedgerImportRow.objects.bulk_create(
-            [
-                LedgerImportRow(
-                    ledger_import=record,
-                    row=r.row,
-                    name=r.name[:200],
-                    outcome=r.outcome,
-                    project_id=r.project_id,
-                    errors=r.errors,
-                    approximate=r.approximate,
-                    changes=r.changes,
-                    notes=r.notes,
-                )
+        bulk_insert(
+            LedgerImportRow,
+            (
+                {
+                    "ledger_import_id": record.pk,
+                    "row": r.row,
+                    "name": r.name[:200],
+                    "outcome": r.outcome,
+                    "project_id": r.project_id,
+                    "errors": r.errors,
+                    "approximate": r.approximate,
+                    "changes": r.changes,
+                    "notes": r.notes,
+                }
                 for r in report.rows
-            ],
-            batch_size=1000,
+            ),
         )
