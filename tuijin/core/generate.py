@@ -56,6 +56,12 @@ class GenerateContext:
     annual_ids: list[int] = field(default_factory=list)
     towns: list[int] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    #: the synthetic project office's user (author of generated problems, leads, events)
+    office_id: int | None = None
+    #: projects that have started (stage 开工 or later): the ones that report monthly
+    started_ids: list[int] = field(default_factory=list)
+    #: project id → (town id, total investment, start year)
+    facts: dict[int, tuple[int, Decimal, int]] = field(default_factory=dict)
 
 
 def generate(*, projects: int, years: int = 5, seed: int = 2026, today: dt.date | None = None, progress=None) -> GenerateContext:
@@ -100,6 +106,15 @@ def _units(ctx: GenerateContext, projects: int) -> None:
     reset_sequence(Unit)
     ctx.towns = list(Unit.objects.territorial().values_list("pk", flat=True))
     ctx.counts["owners"] = owners
+    from tuijin.orgs.choices import Role
+    from tuijin.orgs.models import User
+
+    office = Unit.objects.filter(short_name="发改局").first() or Unit.objects.filter(kind=UnitKind.COUNTY).first()
+    user, _ = User.objects.get_or_create(
+        username="synthetic-office",
+        defaults={"role": Role.OFFICE, "full_name": "合成项目办", "unit": office, "is_demo": True},
+    )
+    ctx.office_id = user.pk
 
 
 def _projects(ctx: GenerateContext, count: int) -> None:
@@ -136,6 +151,9 @@ def _projects(ctx: GenerateContext, count: int) -> None:
             if plan_category:
                 ctx.annual_ids.append(pid)
         ctx.project_ids.append(pid)
+        ctx.facts[pid] = (projects[-1]["town_id"], total, start_year)
+        if Stage.order(stage) >= Stage.order(Stage.STARTED):
+            ctx.started_ids.append(pid)
         begin = dt.date(start_year, 1, 1) - dt.timedelta(days=240)
         for item in items:
             planned = begin + dt.timedelta(days=item.time_limit_days * (item.order + 1) // 2)
