@@ -201,7 +201,7 @@ def load(ctx: DemoContext) -> None:
             end_year = max(end_year, year + 1)
         if plan_category == PlanCategory.COMPLETING:
             end_year = year
-        seq += 1
+        seq += 1  # noqa: SIM113  (the sequence number of the project code, kept beside the loop's own index)
         level = rng.choices([Level.PROVINCIAL, Level.NINGBO, Level.CITY], [6, 20, 74])[0]
         if total > 300000:
             level = Level.PROVINCIAL
@@ -408,7 +408,7 @@ def _plan(ctx, version, library, rows) -> None:
 def _seasonal_split(total: Decimal, first_month: int) -> dict[int, Decimal]:
     """A split with the construction season's shape (slow in the Spring Festival, strong in Q2–Q4)."""
     weights = {1: 4, 2: 3, 3: 7, 4: 8, 5: 9, 6: 11, 7: 8, 8: 8, 9: 10, 10: 9, 11: 10, 12: 13}
-    months = [m for m in range(first_month, 13)]
+    months = list(range(first_month, 13))
     weight_sum = sum(weights[m] for m in months)
     split = {m: (total * weights[m] / weight_sum).quantize(Decimal(1)) for m in months}
     split[12] += total - sum(split.values())

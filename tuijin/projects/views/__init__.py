@@ -32,6 +32,7 @@ __all__ = [
     "entry_submit",
     "node_edit",
     "plan_compare",
+    "plan_entry_edit",
     "plan_freeze",
     "plan_version",
     "project_create",
