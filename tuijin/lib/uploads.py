@@ -22,12 +22,13 @@ def store(fieldfile, name: str, content) -> None:
     try:
         fieldfile.save(name, content, save=False)
     except OSError as exc:
-        written = getattr(fieldfile, "name", "") or ""
-        if written:
-            try:
-                fieldfile.storage.delete(written)
-            except OSError:
-                log.warning("could not remove the partial upload %s", written)
+        # The storage may have written part of the file before failing: remove it.
+        attempted = fieldfile.field.generate_filename(fieldfile.instance, name)
+        try:
+            if fieldfile.storage.exists(attempted):
+                fieldfile.storage.delete(attempted)
+        except OSError:
+            log.warning("could not remove the partial upload %s", attempted)
         log.error("upload %s not stored: %s", name, exc)
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             raise StorageFull(
