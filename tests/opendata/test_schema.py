@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -49,7 +51,19 @@ def test_the_schema_describes_every_operation(cast):
     assert "ProjectInput" in str(paths["/api/v1/projects/"]["post"]["requestBody"])
 
 
-def test_every_operation_keeps_its_contract(cast, make_project):
+@pytest.fixture
+def keep_test_connection():
+    """The WSGI handler closes old database connections at each request's end, which would
+    close the test's transaction on PostgreSQL; Django's own test client disconnects the
+    same receivers."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def test_every_operation_keeps_its_contract(cast, make_project, keep_test_connection):
     """No generated request — valid or not — makes the API fail or answer outside its
     schema. Each operation gets a bounded, reproducible set of cases (derandomized)."""
     make_project()
