@@ -17,17 +17,10 @@ from django.test import Client
 from django.urls import reverse
 
 import tuijin
-from tuijin.orgs.middleware import INLINE_SCRIPT_STILL_ALLOWED
 
 #: Templates whose inline scripts are still to move to static files, each named here so the
 #: list can only shrink: the test fails if one of them is clean (remove it) or a new one appears.
-NOT_YET_MOVED: set[str] = {
-    "reporting/templates/reporting/_forecast.html",
-    "reporting/templates/reporting/_period_picker.html",
-    "reporting/templates/reporting/inbox.html",
-    "reporting/templates/reporting/town.html",
-    "reporting/templates/reporting/trends.html",
-}
+NOT_YET_MOVED: set[str] = set()
 
 INLINE_HANDLER = re.compile(r"<[a-zA-Z][^>]*\son[a-z]+\s*=", re.S)
 SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.I)
@@ -122,7 +115,7 @@ def test_the_demo_pages_of_the_project_office_have_no_inline_script(settings):
         assert "Content-Security-Policy" in response, url
         html = response.content.decode()
         problems = inline_script_problems(html)
-        if problems and not url.startswith(INLINE_SCRIPT_STILL_ALLOWED):
+        if problems:
             offenders[url] = problems[:3]
         parser = Links()
         parser.feed(html)
@@ -133,10 +126,3 @@ def test_the_demo_pages_of_the_project_office_have_no_inline_script(settings):
     assert pages > 50
     assert not offenders, offenders
 
-
-def test_inline_script_is_allowed_only_on_pages_still_waiting_to_move(cast):
-    client = cast.client("office")
-    strict = client.get(reverse("home"))["Content-Security-Policy"]
-    assert "'unsafe-inline'" not in strict.split("script-src")[1].split(";")[0]
-    waiting = {path.split("/templates/")[0] for path in NOT_YET_MOVED}
-    assert {f"/{app}/" for app in waiting} == set(INLINE_SCRIPT_STILL_ALLOWED)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from tuijin.lib.errors import ServiceError
 from tuijin.orgs.policy import scope_projects
+from tuijin.orgs.security import log_export
 from tuijin.projects.filtersets import ProjectFilterSet
 from tuijin.projects.models import Project
 
@@ -147,6 +148,7 @@ def export_projects(request):
     projects = filterset.qs if filterset.is_valid() else queryset.none()
     title = f"{settings.TUIJIN_COUNTY_NAME}重大项目清单"
     content = project_list_table(projects.order_by("category__order", "-total_investment", "code"), title=title)
+    log_export(request, f"{title}{timezone.localdate():%Y%m%d}.xlsx")
     return _xlsx(content, f"{title}{timezone.localdate():%Y%m%d}.xlsx")
 
 
@@ -161,4 +163,5 @@ def export_plan(request):
     kind = request.GET.get("kind") if request.GET.get("kind") in ExportKind.values else ExportKind.PLAN
     content = plan_table(year=year, kind=kind)
     name = f"{year}年重大项目年度计划表.xlsx" if kind == ExportKind.PLAN else f"{year}年重大项目计划执行情况表.xlsx"
+    log_export(request, name)
     return _xlsx(content, name)

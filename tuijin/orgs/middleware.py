@@ -56,23 +56,3 @@ class SecondFactorMiddleware:
                     target = "orgs:second_factor_verify" if owed == "verify" else "orgs:second_factor"
                     return redirect(f"{reverse(target)}?next={quote(request.get_full_path())}")
         return self.get_response(request)
-
-
-#: Pages whose templates still carry inline script, waiting to be moved to static files
-#: (docs/security.md). Only these get 'unsafe-inline' scripts; the list can only shrink
-#: (tests/orgs/test_headers.py fails once a listed app is clean).
-INLINE_SCRIPT_STILL_ALLOWED = ("/reporting/",)
-
-
-class TransitionalScriptPolicyMiddleware:
-    """Lets the pages listed above keep working under the content security policy until their
-    inline scripts are moved; every other page forbids inline script."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if request.path.startswith(INLINE_SCRIPT_STILL_ALLOWED):
-            response._csp_update = {"script-src": ["'unsafe-inline'"]}
-        return response

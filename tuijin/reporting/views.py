@@ -23,6 +23,7 @@ from tuijin.lib.errors import PermissionDenied, ServiceError
 from tuijin.orgs.choices import Role
 from tuijin.orgs.models import Unit
 from tuijin.orgs.policy import can_view_project, role_of
+from tuijin.orgs.security import log_export
 
 from . import policy, selectors, services
 from .exports import progress_workbook
@@ -496,6 +497,7 @@ def export(request):
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     filename = f"monthly-progress-{year}-{month:02d}.xlsx"
+    log_export(request, filename)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
