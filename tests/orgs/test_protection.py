@@ -159,3 +159,14 @@ def test_the_log_page_keeps_a_constant_number_of_queries(cast, django_assert_max
     client = admins.client("auditor")
     with django_assert_max_num_queries(10):
         assert client.get(reverse("orgs:security_log")).status_code == 200
+
+
+@pytest.mark.parametrize("who", FULL)
+def test_the_project_page_masks_task_force_phones_for_roles_that_do_not_need_them(cast, make_project, who):
+    project = make_project()
+    TaskForceMember.objects.create(project=project, name="张三", duty="联络员", phone=NUMBER)
+    page = cast.client(who).get(project.get_absolute_url()).content.decode()
+    if FULL[who]:
+        assert NUMBER in page
+    else:
+        assert "138****1234" in page and NUMBER not in page
