@@ -227,6 +227,10 @@ def generate() -> None:
         }, "FROM projects_project WHERE id %% 37 = 0", p)
     with connection.cursor() as c:
         c.execute("SET session_replication_role = DEFAULT")
+    from tuijin.reporting.totals import totals_rebuild
+
+    totals_rebuild()  # reports written by SQL: the per-project totals the investment panel reads
+    with connection.cursor() as c:
         c.execute("VACUUM ANALYZE")
     print(f"  generated {N_PROJECTS:,} projects in {time.perf_counter() - t0:.1f} s", flush=True)
 

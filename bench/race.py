@@ -188,6 +188,9 @@ def generate() -> None:
             "FROM projects_planentry pe JOIN projects_project p ON p.id = pe.project_id "
             "JOIN reporting_reportingperiod rp ON rp.year = %s WHERE pe.category <> 'new'", [YEAR - 1],
         )
+    from tuijin.reporting.totals import totals_rebuild
+
+    totals_rebuild()  # reports written by SQL: the per-project totals reporting reads
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"generated {N:,} projects in {time.perf_counter() - started:.0f} s")

@@ -155,6 +155,9 @@ def generate(n: int) -> None:
             [YEAR, MONTH, YEAR, MONTH],
         )
         c.execute("SET session_replication_role = DEFAULT")
+    from tuijin.reporting.totals import totals_rebuild
+
+    totals_rebuild()  # reports written by SQL: the per-project totals the overview reads
     with connection.cursor() as c:
         c.execute("VACUUM ANALYZE")  # fresh visibility map: index-only scans, as on a settled database
         print(f"  generated {n:,} projects, {n * 60:,} reports in {time.perf_counter() - t0:.1f} s", flush=True)
