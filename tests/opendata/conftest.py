@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -30,8 +31,25 @@ from tuijin.projects.models import (
 )
 from tuijin.projects.services.libraries import library_for
 
-#: The standard lives in shared/ beside the repository (never copied into it).
-STANDARD = Path(__file__).resolve().parents[3] / "shared" / "standards" / "oc4ids"
+
+def _standard_dir() -> Path:
+    """The standard lives in shared/ beside the repository (never copied into it). A clone
+    elsewhere (CI) finds it through TUIJIN_OC4IDS_STANDARD or the workspace's shared/."""
+    candidates = [
+        os.environ.get("TUIJIN_OC4IDS_STANDARD", ""),
+        Path(__file__).resolve().parents[3] / "shared" / "standards" / "oc4ids",
+        Path("/work/shared/standards/oc4ids"),
+    ]
+    for candidate in candidates:
+        if candidate and (Path(candidate) / "project-schema.json").exists():
+            return Path(candidate)
+    raise RuntimeError(
+        "The OC4IDS 0.9.5 standard (project-schema.json and codelists/) was not found: set TUIJIN_OC4IDS_STANDARD "
+        "to its directory."
+    )
+
+
+STANDARD = _standard_dir()
 PROJECT_SCHEMA_URL = "https://standard.open-contracting.org/infrastructure/schema/0__9__5/project-schema.json"
 
 ROLES = ["office", "town", "other_town", "department", "owner", "leader", "anonymous"]
