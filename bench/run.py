@@ -20,8 +20,8 @@ p50 to the floor's p50). Measures (``--only``):
 - import: a 2,000-row ledger imported, rows/s — floor: calamine read + COPY of the rows;
 - oc4ids: the OC4IDS package (1k and 10k only unless --oc4ids-max) — floor: the same
   projects as JSON straight from SQL;
-- wrk (``--wrk SECONDS``): requests/s of gunicorn (2 workers, loopback) on the list page and
-  on a trivial Django view (the floor), 8 connections.
+- wrk (``--wrk SECONDS``): requests/s of gunicorn (2 workers, loopback) on the public list of
+  projects (a full page, no login) and on a trivial Django view (the floor), 8 connections.
 
 Times are wall-clock on a shared machine: read the ratios, and the load average printed with
 each size.
@@ -376,7 +376,7 @@ def run_wrk(seconds: int) -> dict:
     session[SESSION_KEY] = str(office.pk)
     session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
     session["_auth_user_hash"] = office.get_session_auth_hash()
-    session.create()
+    session.create()  # sent along; the pages measured do not need it
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -395,8 +395,18 @@ def run_wrk(seconds: int) -> dict:
                 break
             except OSError:
                 time.sleep(1)
-        urls = {"trivial view (floor)": "/bench-trivial/", "project list page": f"/projects/?town={town}&page=2"}
+        # The public list of major projects: a real page (query, filters, template) that needs
+        # no login, so every request under load is a full 200 — checked before and after.
+        urls = {"trivial view (floor)": "/bench-trivial/", "public project list page": f"/public/?town={town}"}
+        import urllib.request
+
         for name, url in urls.items():
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{url}", timeout=60) as answer:  # noqa: S310  (loopback)
+                if answer.status != 200 or answer.url != f"http://127.0.0.1:{port}{url}":
+                    out[name] = {"rps": 0.0, "note": f"not a 200 page: {answer.status} {answer.url}"}
+                    continue
+            subprocess.run(["wrk", "-t1", "-c2", "-d2s", f"http://127.0.0.1:{port}{url}"],  # noqa: S603, S607  (warm-up)
+                           capture_output=True, timeout=60, check=False)
             proc = subprocess.run(  # noqa: S603
                 ["wrk", "-t2", "-c8", f"-d{seconds}s", "-H", f"Cookie: sessionid={session.session_key}",
                  "-H", "Host: 127.0.0.1", f"http://127.0.0.1:{port}{url}"],
