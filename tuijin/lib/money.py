@@ -23,6 +23,8 @@ UNIT_FACTORS: dict[str, Decimal] = {
 }
 CANONICAL_UNIT = "万元"
 QUANT = Decimal("0.0001")
+#: The largest amount an amount field (16 digits, 4 places) holds; beyond it a value is refused.
+MAX_AMOUNT = Decimal("999999999999.9999")
 
 APPROX_PREFIXES = ("约", "超", "近", "逾", "超过", "大约", "预计", "左右")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -52,9 +54,9 @@ def parse_amount(text: str | int | float | Decimal, unit: str = CANONICAL_UNIT, 
     ``allow_approximate``, and then flagged.
     """
     if isinstance(text, Decimal | int):
-        return Amount(_quantize(Decimal(text) * UNIT_FACTORS[unit]))
+        return Amount(_checked(Decimal(text) * UNIT_FACTORS[unit], text))
     if isinstance(text, float):
-        return Amount(_quantize(Decimal(repr(text)) * UNIT_FACTORS[unit]))
+        return Amount(_checked(Decimal(repr(text)) * UNIT_FACTORS[unit], text))
     original = str(text)
     cleaned = normalise_text(original)
     if not cleaned:
@@ -84,7 +86,17 @@ def parse_amount(text: str | int | float | Decimal, unit: str = CANONICAL_UNIT, 
         value = Decimal(cleaned) * UNIT_FACTORS[cell_unit]
     except InvalidOperation:
         raise AmountError(_('"%(text)s" is not a number') % {"text": original}) from None
-    return Amount(_quantize(value), approximate)
+    return Amount(_checked(value, original), approximate)
+
+
+def _checked(value: Decimal, text) -> Decimal:
+    """``value`` to four places; infinity, NaN and amounts no field can hold are refused
+    (quantizing them would raise, and the database would overflow)."""
+    if not value.is_finite():
+        raise AmountError(_('"%(text)s" is not a number') % {"text": text})
+    if abs(value) > MAX_AMOUNT:
+        raise AmountError(_('"%(text)s" is too large for an amount (at most 999,999,999,999 万元)') % {"text": text})
+    return _quantize(value)
 
 
 def _quantize(value: Decimal) -> Decimal:

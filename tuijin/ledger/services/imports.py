@@ -440,8 +440,7 @@ def _resolve(parsed: ParsedRow, ctx: _Context, report: ImportReport) -> RowResul
         try:
             project.clean_fields(exclude=_FK_FIELDS)
         except ValidationError as exc:
-            for name, messages in exc.message_dict.items():
-                result.errors.append(RowError(parsed.row, "", str(Project._meta.get_field(name).verbose_name), str(getattr(project, name, "")), " ".join(messages)).as_dict())
+            result.errors = _field_errors(exc, parsed, header, project)
             result.outcome = RowOutcome.ERROR
             return result
         result.project = project
@@ -461,7 +460,7 @@ def _resolve(parsed: ParsedRow, ctx: _Context, report: ImportReport) -> RowResul
             try:
                 project.clean_fields(exclude=[f.name for f in Project._meta.fields if f.attname not in changes or f.name in _FK_FIELDS])
             except ValidationError as exc:
-                result.errors = [RowError(parsed.row, "", k, "", " ".join(m)).as_dict() for k, m in exc.message_dict.items()]
+                result.errors = _field_errors(exc, parsed, header, project)
                 result.outcome = RowOutcome.ERROR
                 return result
             result.project = project
@@ -485,6 +484,20 @@ def _resolve(parsed: ParsedRow, ctx: _Context, report: ImportReport) -> RowResul
         result.notes.append(_("approximate values imported as stated: %(fields)s") % {
             "fields": "、".join(str(LedgerField(f).label) for f in result.approximate)})
     return result
+
+
+def _field_errors(exc: ValidationError, parsed: ParsedRow, header: Header, project: Project) -> list[dict]:
+    """The model's validation errors (a name too long for the field…), each at the column its value came from."""
+    errors = []
+    for name, messages in exc.message_dict.items():
+        fld = name if name in LedgerField.values else ""
+        if name in ("start_year", "end_year"):
+            fld = name if name in header.column_of else LedgerField.YEARS
+        col = header.column_of.get(fld)
+        label = header.labels.get(col, "") if col is not None else ""
+        reason = " ".join(messages) if col is not None else f"{Project._meta.get_field(name).verbose_name}: {' '.join(messages)}"
+        errors.append(RowError(parsed.row, _col(header, fld), label, str(getattr(project, name, "")), reason).as_dict())
+    return errors
 
 
 def _col(header: Header, fld: str) -> str:
