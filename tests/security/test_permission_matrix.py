@@ -157,7 +157,7 @@ KWARGS: dict[str, Callable] = {
     "opendata:light-detail": lambda w: {"pk": w.light.pk},
     "opendata:monthly-report-detail": lambda w: {"pk": w.report.pk},
     "opendata:problem-detail": lambda w: {"pk": w.problem.pk},
-    "opendata:race-result-detail": lambda w: {"pk": w.race_row.pk},
+    "opendata:race-result-detail": lambda w: {"pk": w.snapshot.pk},  # the API serves snapshots
     "opendata:resource-allocation-detail": lambda w: {"pk": w.allocation.pk},
 }
 
