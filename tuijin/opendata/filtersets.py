@@ -7,6 +7,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tuijin.lib.widgets import CompactSelect
 from tuijin.orgs.choices import TERRITORIAL_KINDS
 from tuijin.orgs.models import Unit
 from tuijin.projects.choices import Level, Stage
@@ -16,7 +17,8 @@ from tuijin.projects.models import Category, Project
 class PublicProjectFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     town = django_filters.ModelChoiceFilter(
-        label=_("Town or street"), queryset=Unit.objects.filter(kind__in=TERRITORIAL_KINDS, is_active=True), empty_label=_("All")
+        label=_("Town or street"), queryset=Unit.objects.filter(kind__in=TERRITORIAL_KINDS, is_active=True), empty_label=_("All"),
+        widget=CompactSelect,
     )
     category = django_filters.ModelChoiceFilter(label=_("Category"), queryset=Category.objects.all(), empty_label=_("All"))
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices, empty_label=_("All"))

@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tuijin.lib.widgets import CompactSelect
 from tuijin.orgs.choices import TERRITORIAL_KINDS, UnitKind
 from tuijin.orgs.models import Unit
 
@@ -18,9 +19,12 @@ MAX_ID = 2**63 - 1
 
 class ProjectFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    town = django_filters.ModelChoiceFilter(label=_("Town"), queryset=Unit.objects.filter(kind__in=TERRITORIAL_KINDS))
+    # Compact selects: a province has thousands of towns and departments (see tuijin.lib.widgets).
+    town = django_filters.ModelChoiceFilter(
+        label=_("Town"), queryset=Unit.objects.filter(kind__in=TERRITORIAL_KINDS), widget=CompactSelect
+    )
     department = django_filters.ModelChoiceFilter(
-        label=_("Department"), queryset=Unit.objects.filter(kind=UnitKind.DEPARTMENT)
+        label=_("Department"), queryset=Unit.objects.filter(kind=UnitKind.DEPARTMENT), widget=CompactSelect
     )
     owner = django_filters.NumberFilter(label=_("Owner"), field_name="owner_id", min_value=1, max_value=MAX_ID)
     library = django_filters.ChoiceFilter(label=_("Library"), choices=LibraryKind.choices)
