@@ -13,6 +13,7 @@ import codecs
 import csv
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,9 @@ MAX_EMPTY_RUN = 200
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
+#: What reading a damaged ZIP part raises (bad CRC, broken deflate stream, cut short, an
+#: unknown compression method or version, an "encrypted" flag set by the damage, a seek past the end).
+DAMAGED_ZIP = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError)
 
 
 class LedgerFileError(Exception):
@@ -80,11 +84,15 @@ def sniff(path: Path, original_name: str = "") -> str:
     )
 
 
+def _damaged() -> LedgerFileError:
+    return LedgerFileError(_("The file is damaged: it looks like an Excel workbook but cannot be opened."))
+
+
 def _zip_kind(path: Path) -> str:
     try:
         archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
-        raise LedgerFileError(_("The file is damaged: it looks like an Excel workbook but cannot be opened.")) from None
+    except DAMAGED_ZIP:
+        raise _damaged() from None
     with archive:
         infos = archive.infolist()
         if len(infos) > MAX_ZIP_ENTRIES:
@@ -105,7 +113,11 @@ def _zip_kind(path: Path) -> str:
                 % {"size": total // (1024 * 1024), "limit": MAX_UNCOMPRESSED_BYTES // (1024 * 1024)}
             )
         names = {info.filename for info in infos}
-        if "mimetype" in names and b"opendocument.spreadsheet" in archive.read("mimetype"):
+        try:
+            mimetype = archive.read("mimetype") if "mimetype" in names else b""
+        except DAMAGED_ZIP:
+            raise _damaged() from None
+        if b"opendocument.spreadsheet" in mimetype:
             return "ods"
         if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
             return "xlsx"
@@ -145,7 +157,10 @@ def detect_encoding(sample: bytes) -> str | None:
 def open_sheet(path: Path, kind: str) -> Sheet:
     if kind == "csv":
         return _csv_sheet(path)
-    scan = _prescan_xlsx(path) if kind == "xlsx" else None
+    try:
+        scan = _prescan_xlsx(path) if kind == "xlsx" else None
+    except DAMAGED_ZIP:
+        raise _damaged() from None
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
     try:
