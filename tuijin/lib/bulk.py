@@ -36,20 +36,26 @@ def _prepared(model, rows: Iterable[dict], with_pk: bool) -> Iterator[tuple]:
     # Values the driver takes as they are skip Django's per-value preparation, which is most of
     # the cost of a large write: integers and keys, text, booleans, decimals that are Decimal.
     # The same object repeated down a column (a timestamp, a default) is prepared once.
-    plain = [_is_plain(f) for f in fields]
+    # Per column: where the value is found, its default, the types passed as they are, and the
+    # last value prepared with what it became.
+    spec = [
+        (f.attname, f.name, defaults.get(f.attname), _PLAIN_TYPES.get(_is_plain(f), ()), f.get_db_prep_save)
+        for f in fields
+    ]
     last: list[tuple[object, object]] = [(_UNSET, None)] * len(fields)
     for row in rows:
         values = []
-        for i, (f, is_plain) in enumerate(zip(fields, plain, strict=True)):
-            value = row[f.attname] if f.attname in row else row.get(f.name, defaults.get(f.attname))
-            if value is None or (is_plain and type(value) in _PLAIN_TYPES[is_plain]):
-                values.append(value)
+        append = values.append
+        for i, (attname, name, default, plain_types, prepare) in enumerate(spec):
+            value = row[attname] if attname in row else row.get(name, default)
+            if value is None or type(value) in plain_types:
+                append(value)
             elif last[i][0] is value:
-                values.append(last[i][1])
+                append(last[i][1])
             else:
-                prepared = f.get_db_prep_save(value, connection)
+                prepared = prepare(value, connection)
                 last[i] = (value, prepared)
-                values.append(prepared)
+                append(prepared)
         yield tuple(values)
 
 

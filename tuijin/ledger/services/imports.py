@@ -11,6 +11,7 @@ created or changed, each pointing at the import (the import event: who, when, wh
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -152,10 +153,11 @@ class _Context:
             self.leaders.setdefault(full_name or username, pk)
         self.categories = dict(Category.objects.values_list("name", "pk"))
         self.default_category = Category.objects.order_by("order", "name").values_list("pk", flat=True).first()
-        alive = Project.objects.filter(deleted_at__isnull=True)
-        self.existing: dict[int, dict] = {row["pk"]: row for row in alive.values("pk", "code", "library", *PROJECT_FIELDS)}
-        self.by_code = {p["national_code"]: pk for pk, p in self.existing.items() if p["national_code"]}
-        self.by_key = {(p["name"], p["town_id"], p["start_year"]): pk for pk, p in self.existing.items()}
+        # Stored projects, library entries and plan lines: only those the file's rows can match,
+        # loaded by :meth:`load_matches` once the rows are read (a province holds 100,000 projects).
+        self.existing: dict[int, dict] = {}
+        self.by_code: dict[str, int] = {}
+        self.by_key: dict[tuple, int] = {}
         self.seen: dict[tuple, int] = {}
         self.seen_codes: dict[str, int] = {}
         self.new_owners: dict[str, UnitRef] = {}
@@ -166,16 +168,35 @@ class _Context:
         if options.library and options.year:
             start = reserve_period(options.year)[0] if options.library == LibraryKind.RESERVE else options.year
             self.library = Library.objects.filter(kind=options.library, start_year=start).first()
-            if self.library:
-                self.library_entries = set(
-                    LibraryEntry.objects.filter(library=self.library).values_list("project_id", flat=True)
-                )
             if options.library == LibraryKind.ANNUAL:
                 self.version = PlanVersion.objects.filter(year=options.year, is_frozen=False).order_by("-number").first()
-                if self.version:
-                    self.plan_entries = {
-                        e["project_id"]: e for e in PlanEntry.objects.filter(version=self.version).values("project_id", *PLAN_FIELDS)
-                    }
+
+    def load_matches(self, rows: list[ParsedRow]) -> None:
+        """Load the stored projects with a name or national code found in ``rows``."""
+        names = {str(r.values[LedgerField.NAME]) for r in rows if r.values.get(LedgerField.NAME)}
+        codes = {str(r.values.get(LedgerField.NATIONAL_CODE) or "").strip() for r in rows} - {""}
+        alive = Project.objects.filter(deleted_at__isnull=True)
+        for lookup, keys in (("name__in", names), ("national_code__in", codes)):
+            for chunk in _chunks(sorted(keys)):
+                for row in alive.filter(**{lookup: chunk}).values("pk", "code", "library", *PROJECT_FIELDS):
+                    self.existing[row["pk"]] = row
+        self.by_code = {p["national_code"]: pk for pk, p in self.existing.items() if p["national_code"]}
+        self.by_key = {(p["name"], p["town_id"], p["start_year"]): pk for pk, p in self.existing.items()}
+        for chunk in _chunks(sorted(self.existing)):
+            if self.library:
+                self.library_entries.update(
+                    LibraryEntry.objects.filter(library=self.library, project_id__in=chunk).values_list("project_id", flat=True)
+                )
+            if self.version:
+                self.plan_entries.update(
+                    (e["project_id"], e)
+                    for e in PlanEntry.objects.filter(version=self.version, project_id__in=chunk).values("project_id", *PLAN_FIELDS)
+                )
+
+
+def _chunks(items: list, size: int = 500):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 def ledger_import(
@@ -209,10 +230,13 @@ def ledger_import(
                 raise LedgerFileError(_("Say which plan year the ledger is for (--year): the file does not name it."))
             ctx = _Context(by=by, options=options)
         total = max(sheet.size_hint, 1)
+        parsed_rows = []
         for parsed in parser.rows():
-            report.rows.append(_resolve(parsed, ctx, report))
-            if len(report.rows) % 250 == 0:
+            parsed_rows.append(parsed)
+            if len(parsed_rows) % 250 == 0:
                 progress("read", parser.rows_read, total)
+        ctx.load_matches(parsed_rows)
+        report.rows = [_resolve(parsed, ctx, report) for parsed in parsed_rows]
         progress("read", total, total)
     except LedgerFileError as exc:
         report.file_error = str(exc)
@@ -438,7 +462,7 @@ def _resolve(parsed: ParsedRow, ctx: _Context, report: ImportReport) -> RowResul
             **fields,
         )
         try:
-            project.clean_fields(exclude=_FK_FIELDS)
+            project.clean_fields(exclude=_unchecked(fields.keys() | {"name"}))
         except ValidationError as exc:
             result.errors = _field_errors(exc, parsed, header, project)
             result.outcome = RowOutcome.ERROR
@@ -458,7 +482,7 @@ def _resolve(parsed: ParsedRow, ctx: _Context, report: ImportReport) -> RowResul
             for k in changes:
                 setattr(project, k, desired[k])
             try:
-                project.clean_fields(exclude=[f.name for f in Project._meta.fields if f.attname not in changes or f.name in _FK_FIELDS])
+                project.clean_fields(exclude=_unchecked(changes.keys()))
             except ValidationError as exc:
                 result.errors = _field_errors(exc, parsed, header, project)
                 result.outcome = RowOutcome.ERROR
@@ -498,6 +522,16 @@ def _field_errors(exc: ValidationError, parsed: ParsedRow, header: Header, proje
         reason = " ".join(messages) if col is not None else f"{Project._meta.get_field(name).verbose_name}: {' '.join(messages)}"
         errors.append(RowError(parsed.row, _col(header, fld), label, str(getattr(project, name, "")), reason).as_dict())
     return errors
+
+
+@functools.cache
+def _unchecked_for(stated: frozenset) -> list[str]:
+    return [f.name for f in Project._meta.fields if f.attname not in stated or f.name in _FK_FIELDS]
+
+
+def _unchecked(stated) -> list[str]:
+    """Fields ``clean_fields`` may skip: those the row does not set (defaults are valid) and keys."""
+    return _unchecked_for(frozenset(stated))
 
 
 def _col(header: Header, fld: str) -> str:
@@ -633,19 +667,26 @@ def _write_library(report: ImportReport, ctx: _Context, rows: list[RowResult], n
         ({"entry_id": have[pid], "action": EntryAction.FINAL_REVIEW, "to_status": EntryStatus.ADMITTED,
           "by_id": ctx.by.pk, "at": now, "reason": reason} for pid in new_ids),
     )
-    # Project.library: the highest library the project is admitted to.
+    # Project.library: the highest library the project is admitted to (new projects were
+    # written with it).
     rank = LibraryKind.rank(ctx.options.library)
     raise_ids = []
     for r in rows:
+        if r.outcome == RowOutcome.CREATED:
+            continue
         current = ctx.existing.get(r.project_id, {}).get("library", "")
         if not current or LibraryKind.rank(current) < rank:
             raise_ids.append(r.project_id)
-    Project.objects.filter(pk__in=raise_ids).update(library=ctx.options.library)
+    for chunk in _chunks(raise_ids):
+        Project.objects.filter(pk__in=chunk).update(library=ctx.options.library)
     if ctx.options.library != LibraryKind.ANNUAL:
         return
     version = working_version(ctx.options.year)
-    existing = {e.project_id: e for e in PlanEntry.objects.filter(version=version)}
-    to_create, to_update, resplit = [], [], []
+    existing: dict[int, PlanEntry] = {}
+    for chunk in _chunks([r.project_id for r in rows if r.plan is not None and r.outcome != RowOutcome.CREATED]):
+        existing.update((e.project_id, e) for e in PlanEntry.objects.filter(version=version, project_id__in=chunk))
+    to_create, to_update = [], []
+    resplit: list[tuple[int, Decimal, int | None]] = []  # (entry, planned investment, start month)
     for r in rows:
         if r.plan is None:
             continue
@@ -656,26 +697,29 @@ def _write_library(report: ImportReport, ctx: _Context, rows: list[RowResult], n
                               "project_id": r.project_id, **plan})
         else:
             if "planned_investment" in r.plan["explicit"] and entry.planned_investment != plan["planned_investment"]:
-                resplit.append(entry)
+                resplit.append((entry.pk, plan["planned_investment"], plan["planned_start_month"] or entry.planned_start_month))
             for name in r.plan["explicit"]:
                 setattr(entry, name, plan[name])
             to_update.append(entry)
+    # Months of changed lines are replaced; new lines get theirs.
+    for chunk in _chunks([pk for pk, _amount, _month in resplit]):
+        PlanMonth.objects.filter(entry_id__in=chunk).delete()
     bulk_insert(PlanEntry, to_create)
     if to_create:
-        resplit.extend(
-            PlanEntry.objects.filter(version=version, project_id__in=[row["project_id"] for row in to_create]).only(
-                "pk", "planned_investment", "planned_start_month"
+        for chunk in _chunks([row["project_id"] for row in to_create]):
+            resplit.extend(
+                PlanEntry.objects.filter(version=version, project_id__in=chunk).values_list(
+                    "pk", "planned_investment", "planned_start_month"
+                )
             )
-        )
     if to_update:
         PlanEntry.objects.bulk_update(to_update, list(PLAN_FIELDS), batch_size=1000)
-    PlanMonth.objects.filter(entry__in=[e for e in resplit if e.pk in {u.pk for u in to_update}]).delete()
     bulk_insert(
         PlanMonth,
         (
-            {"entry_id": e.pk, "month": m, "amount": a}
-            for e in resplit
-            for m, a in even_split(e.planned_investment, e.planned_start_month or 1).items()
+            {"entry_id": pk, "month": m, "amount": a}
+            for pk, amount, start_month in resplit
+            for m, a in even_split(amount, start_month or 1).items()
             if a
         ),
     )
@@ -685,6 +729,7 @@ def _write_history(rows: list[RowResult], ctx: _Context, record: LedgerImport | 
     content_type = ContentType.objects.get_for_model(Project)
     extra = {"ledger_import": record.pk if record else None, "file": report.file_name}
     now = timezone.now()
+    text = _("ledger import: %(file)s, row %(row)s")
     bulk_insert(
         LogEntry,
         (
@@ -695,7 +740,7 @@ def _write_history(rows: list[RowResult], ctx: _Context, record: LedgerImport | 
                 "object_repr": r.name[:200],
                 "action": LogEntry.Action.CREATE if r.outcome == RowOutcome.CREATED else LogEntry.Action.UPDATE,
                 "changes": r.changes,
-                "changes_text": _("ledger import: %(file)s, row %(row)s") % {"file": report.file_name, "row": r.row},
+                "changes_text": text % {"file": report.file_name, "row": r.row},
                 "actor_id": ctx.by.pk,
                 "timestamp": now,
                 "additional_data": extra,
