@@ -509,6 +509,8 @@ class LedgerParser:
         ):
             text = parsed.raw.get(fld, "")
             if text and not (fld != LedgerField.NAME and text in ("-", "—", "/", "无")):
+                if fld in AS_WRITTEN:
+                    text = _as_written(row[header.column_of[fld]])
                 values[fld] = _single_line(text) if fld in (LedgerField.NAME, LedgerField.NATIONAL_CODE) else text
         if parsed.raw.get(LedgerField.PLAN_CATEGORY):
             found = plan_category_in(parsed.raw[LedgerField.PLAN_CATEGORY])
@@ -536,8 +538,18 @@ class LedgerParser:
         self._since_subtotal_count += 1
 
 
+#: Free text kept as the cell has it (not folded to half-width): a name registered as
+#: "产业园（一期）" must come back from an exported table as the same name, or it is not found.
+AS_WRITTEN = (LedgerField.NAME, LedgerField.CONTENT, LedgerField.PROGRESS_TARGET, LedgerField.ADDRESS, LedgerField.NOTE)
+
+
+def _as_written(value) -> str:
+    return value.strip() if isinstance(value, str) else cell_text(value)
+
+
 def _single_line(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    """The lines of a wrapped cell joined by a space; the rest as written."""
+    return re.sub(r"\s*[\r\n]+\s*", " ", text).strip()
 
 
 def _is_number(text: str) -> bool:

@@ -11,6 +11,7 @@ Files written here import back without changes (the headers are the importer's s
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,6 +20,7 @@ from io import BytesIO
 from django.conf import settings
 from django.db.models import QuerySet
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
@@ -56,9 +58,22 @@ def safe_text(value) -> tuple[object, bool]:
     return value, False
 
 
+_ESCAPE_LIKE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+
+
+def excel_text(value: str) -> str:
+    """Text as Excel stores it, so that it reads back as typed: a control character XML cannot
+    hold (a vertical tab pasted from Word) as ``_xHHHH_``, and text that looks like such an
+    escape with its underscore escaped (``_x005F_``)."""
+    value = _ESCAPE_LIKE.sub("_x005F_", value)
+    return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
+
+
 def _put(ws, row: int, col: int, value, column: Column | None = None, *, font=BODY_FONT, bold=False):
     cell = ws.cell(row=row, column=col)
     value, quote = safe_text(value)
+    if isinstance(value, str):
+        value = excel_text(value)
     if isinstance(value, Decimal):
         value = float(value) if value == value.quantize(Decimal("0.0001")) else value
     cell.value = value
