@@ -177,7 +177,7 @@ def open_sheet(path: Path, kind: str) -> Sheet:
 
     def rows():
         for offset, row in enumerate(sheet.iter_rows()):
-            yield start_row + offset + 1, ([""] * start_col) + list(row)
+            yield start_row + offset + 1, ([""] * start_col) + _without_nul(row)
 
     return Sheet(
         rows=rows(),
@@ -186,6 +186,12 @@ def open_sheet(path: Path, kind: str) -> Sheet:
         formula_cells=scan.formulas if scan else 0,
         size_hint=sheet.height or 0,
     )
+
+
+def _without_nul(row) -> list:
+    """The cells of a row; NUL characters (an ``_x0000_`` in the XML, a stray byte in a CSV)
+    dropped from text, since no column can store them (PostgreSQL refuses them)."""
+    return [v.replace("\x00", "") if isinstance(v, str) and "\x00" in v else v for v in row]
 
 
 def _first_data_sheet(workbook):
@@ -213,7 +219,8 @@ def _csv_sheet(path: Path) -> Sheet:
             except csv.Error:
                 dialect = csv.excel
             try:
-                yield from enumerate(csv.reader(handle, dialect), start=1)
+                for number, row in enumerate(csv.reader(handle, dialect), start=1):
+                    yield number, _without_nul(row)
             except UnicodeDecodeError:
                 raise LedgerFileError(
                     _("The CSV file mixes text encodings; save it again as UTF-8 or GB18030.")
