@@ -206,3 +206,10 @@ def _codelist_errors(value, schema: dict, root: dict, path: str) -> list[str]:
         for i, item in enumerate(value):
             errors += _codelist_errors(item, schema["items"], root, f"{path}/{i}")
     return errors
+
+
+def body(response) -> str:
+    """The text of a page, streamed (the OC4IDS package) or not."""
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()

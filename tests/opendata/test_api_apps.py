@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from .conftest import ROLES
+from .conftest import ROLES, body
 
 ALL = {"office", "town", "other_town", "department", "owner", "leader"}
 
@@ -187,7 +187,7 @@ def test_approved_funds_appear_as_oc4ids_finance(world):
 def test_no_internal_app_data_reaches_the_public(cast, world):
     """Problems, lights, leads and funds' internal notes are not on the public page or package."""
     client = cast.client("anonymous")
-    texts = [client.get("/public/oc4ids.json").content.decode(),
+    texts = [body(client.get("/public/oc4ids.json")),
              client.get(f"/public/projects/{world['mine'].pk}/").content.decode(),
              client.get("/public/").content.decode()]
     for text in texts:

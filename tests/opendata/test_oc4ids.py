@@ -7,10 +7,12 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tuijin.opendata.oc4ids import build_package
 
-from .conftest import SECRET_LEADER, SECRET_PERSON, SECRET_PHONE, codelist, oc4ids_errors
+from .conftest import SECRET_LEADER, SECRET_PERSON, SECRET_PHONE, body, codelist, oc4ids_errors
 
 BASE = "https://xm.cixi.gov.cn"
 
@@ -116,7 +118,8 @@ def test_export_command_writes_the_package(described_project, tmp_path):
 def test_the_public_endpoint_serves_the_same_package_to_anyone(cast, described_project, who):
     answer = cast.client(who).get("/public/oc4ids.json")
     assert answer.status_code == 200
-    package = answer.json()
+    assert answer["Content-Type"] == "application/json; charset=utf-8"
+    package = json.loads(body(answer))
     assert oc4ids_errors(package) == []
     assert package["uri"] == "http://testserver/public/oc4ids.json"
     assert [p["title"] for p in package["projects"]] == [described_project.name]
@@ -128,3 +131,22 @@ def test_the_package_costs_a_constant_number_of_queries(cast, make_project, djan
     with django_assert_max_num_queries(12):
         package = build_package(base_url=BASE)
     assert len(package["projects"]) == 12
+
+
+def test_the_streamed_package_is_built_in_batches_of_constant_cost(cast, make_project, django_assert_max_num_queries):
+    """Batches keep memory flat; each costs the same few queries, so 12 projects in batches of 5
+    cost three batches, and the text is the package built whole."""
+    from tuijin.opendata import oc4ids
+
+    for _ in range(12):
+        make_project()
+    whole = build_package(base_url=BASE)
+    with CaptureQueriesContext(connection) as one_batch:
+        list(oc4ids.iter_releases(base_url=BASE, batch=20))
+    per_batch = len(one_batch) - 1  # less the query of the project ids
+    with django_assert_max_num_queries(1 + 3 * per_batch):
+        batched = list(oc4ids.iter_releases(base_url=BASE, batch=5))
+    streamed = json.loads("".join(oc4ids.stream_package(base_url=BASE)))
+    assert streamed == whole
+    assert [r["id"] for r in batched] == [r["id"] for r in whole["projects"]]
+    assert batched == whole["projects"]

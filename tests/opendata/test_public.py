@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from tuijin.opendata.oc4ids import build_package
 
-from .conftest import ROLES, SECRET_LEADER, SECRET_PERSON, SECRET_PHONE
+from .conftest import ROLES, SECRET_LEADER, SECRET_PERSON, SECRET_PHONE, body
 
 INTERNAL = (SECRET_PHONE, SECRET_PERSON, SECRET_LEADER, "专班", "施工合同（内部）", "草稿")
 
@@ -83,7 +83,7 @@ def test_no_internal_field_reaches_an_anonymous_user(cast, described_project, tm
         "list": client.get("/public/").content.decode(),
         "facts": client.get(f"/public/projects/{described_project.pk}/").content.decode(),
         "project json": client.get(f"/public/projects/{described_project.pk}.json").content.decode(),
-        "package": client.get("/public/oc4ids.json").content.decode(),
+        "package": body(client.get("/public/oc4ids.json")),
     }
     out = tmp_path / "package.json"
     call_command("export-oc4ids", "-o", str(out))

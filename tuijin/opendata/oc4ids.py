@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
@@ -17,7 +18,8 @@ from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import Prefetch
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Max, Prefetch
 from django.utils import timezone, translation
 
 from tuijin.lib.config import env
@@ -458,13 +460,26 @@ def build_releases(projects: list[Project], *, base_url: str, today: dt.date | N
         ]
 
 
-def build_package(*, base_url: str, queryset=None, today: dt.date | None = None) -> dict:
-    """The whole package. ``base_url`` (scheme and host) makes the URIs absolute."""
+#: Projects built per batch: memory stays flat and the prefetch queries' IN lists stay short.
+BATCH = 500
+
+
+def iter_releases(*, base_url: str, queryset=None, today: dt.date | None = None, batch: int = BATCH):
+    """The releases of the package, in project-number order, built ``batch`` projects at a time."""
+    queryset = disclosed_projects() if queryset is None else queryset
+    ids = list(queryset.order_by("code").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        chunk = ids[start:start + batch]
+        projects = list(package_queryset(Project.objects.filter(pk__in=chunk)).order_by("code"))
+        yield from build_releases(projects, base_url=base_url, today=today)
+
+
+def package_metadata(*, base_url: str, queryset=None) -> dict:
+    """Everything of the package but its projects."""
     from django.urls import reverse
 
-    projects = list(package_queryset(queryset).order_by("code"))
-    releases = build_releases(projects, base_url=base_url, today=today)
-    published = max((p.updated_at for p in projects), default=timezone.now())
+    queryset = disclosed_projects() if queryset is None else queryset
+    published = queryset.aggregate(last=Max("updated_at"))["last"] or timezone.now()
     return {
         "uri": base_url + reverse("opendata:oc4ids"),
         "publishedDate": _at(published),
@@ -472,5 +487,24 @@ def build_package(*, base_url: str, queryset=None, today: dt.date | None = None)
         "license": "https://creativecommons.org/licenses/by/4.0/",
         "publicationPolicy": base_url + reverse("opendata:public_list"),
         "version": OC4IDS_VERSION,
-        "projects": releases,
     }
+
+
+def build_package(*, base_url: str, queryset=None, today: dt.date | None = None) -> dict:
+    """The whole package as one dict (a project's own package, tests). ``base_url`` (scheme and
+    host) makes the URIs absolute. For every disclosed project use :func:`stream_package`."""
+    return {
+        **package_metadata(base_url=base_url, queryset=queryset),
+        "projects": list(iter_releases(base_url=base_url, queryset=queryset, today=today)),
+    }
+
+
+def stream_package(*, base_url: str, queryset=None, today: dt.date | None = None, encode=None):
+    """The package as JSON text in pieces, one release at a time: what /public/oc4ids.json and
+    ``tuijin export-oc4ids`` send, in memory that does not grow with the number of projects."""
+    encode = encode or (lambda value: json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder, separators=(",", ":")))
+    head = encode(package_metadata(base_url=base_url, queryset=queryset))
+    yield head[:-1] + ',"projects":['
+    for i, release in enumerate(iter_releases(base_url=base_url, queryset=queryset, today=today)):
+        yield ("," if i else "") + encode(release)
+    yield "]}"

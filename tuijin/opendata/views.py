@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Q, Sum
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -99,7 +99,12 @@ def public_document(request, pk: int, doc_pk: int):
 
 def oc4ids_package(request):
     """The OC4IDS 0.9.5 project package of every disclosed project."""
-    return _json(oc4ids.build_package(base_url=_base_url(request)))
+    # Streamed one release at a time: a province's package is hundreds of megabytes.
+    response = StreamingHttpResponse(
+        oc4ids.stream_package(base_url=_base_url(request)), content_type="application/json; charset=utf-8"
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def _json(data) -> HttpResponse:

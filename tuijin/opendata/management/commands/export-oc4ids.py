@@ -8,7 +8,12 @@ import sys
 from django.core.management.base import BaseCommand
 from django.core.serializers.json import DjangoJSONEncoder
 
-from tuijin.opendata.oc4ids import build_package
+from tuijin.opendata.oc4ids import stream_package
+from tuijin.opendata.selectors import disclosed_projects
+
+
+def _encode(value) -> str:
+    return json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder, separators=(",", ":"))
 
 
 class Command(BaseCommand):
@@ -23,11 +28,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, output, base_url, **options):
-        package = build_package(base_url=base_url.rstrip("/"))
-        text = json.dumps(package, ensure_ascii=False, indent=1, cls=DjangoJSONEncoder)
+        # Written as it is built, one release per line: memory stays flat at any size.
+        pieces = stream_package(base_url=base_url.rstrip("/"), encode=_encode)
         if output == "-":
-            sys.stdout.write(text + "\n")
+            for piece in pieces:
+                sys.stdout.write(piece + "\n")
             return
         with open(output, "w", encoding="utf-8") as fh:
-            fh.write(text + "\n")
-        self.stderr.write(f"{len(package['projects'])} projects written to {output}")
+            for piece in pieces:
+                fh.write(piece + "\n")
+        self.stderr.write(f"{disclosed_projects().count()} projects written to {output}")
