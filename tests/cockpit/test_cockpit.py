@@ -112,3 +112,26 @@ def test_a_panel_whose_app_has_not_landed_says_no_data_instead_of_inventing_figu
     page = cast.client("leader").get("/cockpit/")
     assert page.status_code == 200
     assert "暂无数据" in page.content.decode()
+
+
+def test_the_county_investment_is_the_sum_of_the_towns_and_the_county_level_projects(cast, make_project):
+    """The cockpit adds the towns' rows up instead of querying the county again: the result is
+    the reporting app's county figures, projects without a town included."""
+    from tests.reporting.factories import filed, in_plan
+    from tuijin.reporting.selectors import county_figures
+
+    in_town = make_project(name="镇里的项目")
+    elsewhere = make_project(name="龙山的项目", town=cast.other_town)
+    county_level = make_project(name="跨镇街项目", town=None)
+    for project, planned in ((in_town, "1200"), (elsewhere, "2400"), (county_level, "600")):
+        in_plan(project, 2026, planned)
+        filed(project, 2025, 5, "50")
+        for month in (5, 6):
+            filed(project, 2026, month, "100")
+    figures = selectors.investment(2026, 6)["county"]
+    expected = county_figures(2026, 6)
+    assert figures.ytd == expected.ytd == D(600)
+    assert figures.annual_plan == expected.annual_plan == D(4200)
+    assert figures.planned_to_date == expected.planned_to_date == D(2100)
+    assert figures.last_year_ytd == expected.last_year_ytd == D(150)
+    assert figures.forecast == expected.forecast

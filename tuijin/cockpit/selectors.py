@@ -81,13 +81,17 @@ def linked_projects(user, year: int, month: int) -> tuple[list[Linked], int]:
 
 def investment(year: int, month: int) -> dict | None:
     """County investment, its growth, the monthly trend, and the best and worst towns."""
-    county_figures = optional("tuijin.reporting.selectors", "county_figures")
     unit_figures = optional("tuijin.reporting.selectors", "unit_figures")
+    total_of = optional("tuijin.reporting.selectors", "total_of")
+    typical_share = optional("tuijin.reporting.selectors", "typical_share")
     monthly_series = optional("tuijin.reporting.selectors", "monthly_series")
-    if not (county_figures and unit_figures and monthly_series):
+    if not (unit_figures and total_of and typical_share and monthly_series):
         return None
-    county = county_figures(year, month)
-    towns = [t for t in unit_figures(year, month, by="town", forecast=False) if t.key is not None and t.annual_plan]
+    # The towns' rows partition the county (projects without a town included): the county is
+    # their sum, not the same statements run again without the grouping.
+    units = unit_figures(year, month, by="town", forecast=False)
+    county = total_of(units, typical_share(year, month))
+    towns = [t for t in units if t.key is not None and t.annual_plan]
     ranked = sorted(towns, key=lambda t: (t.schedule_pct is None, -(t.schedule_pct or 0), t.name))
     series = monthly_series(year - 1, year)
     return {
