@@ -23,6 +23,8 @@ from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from tuijin.lib.bulk import analyze
+
 FORMAT_VERSION = 1
 #: Rebuilt by Django itself, transient, or append-only: the security log is never replaced by a
 #: restore (it records the restore itself).
@@ -118,6 +120,7 @@ def restore(path: str | Path) -> dict:
                 if obj.deferred_fields:
                     obj.save_deferred_fields()
             _reset_sequences()
+        analyze()
         from tuijin.orgs.security import SecurityEventKind, log_security_event
 
         log_security_event(SecurityEventKind.BACKUP, action="restore", file=str(path), created=manifest["created"])

@@ -18,7 +18,7 @@ from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
-from tuijin.lib.bulk import bulk_insert, next_id, reset_sequence
+from tuijin.lib.bulk import analyze, bulk_insert, next_id, reset_sequence
 from tuijin.orgs.choices import UnitKind
 from tuijin.orgs.models import Unit
 from tuijin.orgs.reference import load_units
@@ -86,7 +86,9 @@ def generate(*, projects: int, years: int = 5, seed: int = 2026, today: dt.date 
                     continue
                 module.generate(ctx)
                 say(f"{config.label}: done")
+    analyze()  # fresh planner statistics for what was just loaded
     return ctx
+
 
 
 def _units(ctx: GenerateContext, projects: int) -> None:

@@ -114,3 +114,11 @@ def reset_sequence(model: type[models.Model]) -> None:
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), [model]):
             cursor.execute(sql)
+
+
+def analyze() -> None:
+    """Fresh planner statistics after a bulk load. Until autovacuum comes round the new rows are
+    invisible to PostgreSQL's planner, which then plans for empty tables: at 100,000 projects
+    the cockpit's red lights took 540 ms (a nested loop over 67,000 rows), 145 ms after ANALYZE."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
