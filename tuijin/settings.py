@@ -66,7 +66,9 @@ if _database_url:
             f"DATABASE_URL={_database_url!r}: expected postgres://user:password@host:port/name or sqlite:///path."
         )
     try:
-        _db = dj_database_url.parse(_database_url, conn_max_age=60)
+        # Connections are kept for a minute and checked before reuse at the start of each request,
+        # so a database restarted in between costs a reconnect, not a failed page.
+        _db = dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL could not be read: {exc}") from None
 else:
@@ -128,6 +130,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above every middleware that reads the database (sessions too): a lost connection ends in a clear 503.
+    "tuijin.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tuijin.core.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -254,6 +258,9 @@ DEFAULT_FROM_EMAIL = env("TUIJIN_EMAIL_FROM", "tuijin@localhost", help="Sender o
 CELERY_BROKER_URL = env("TUIJIN_BROKER_URL", "", help="Celery broker, e.g. redis://127.0.0.1:6379/0. Empty: run tasks in-process.")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Give up on an unreachable broker quickly: tuijin.lib.tasks.enqueue then runs the task in-process.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = TIME_ZONE
 from tuijin.schedule import BEAT_SCHEDULE as CELERY_BEAT_SCHEDULE  # noqa: E402, F401  (a setting)
 

@@ -10,6 +10,8 @@ from celery import shared_task
 from django.conf import settings
 from django.db import close_old_connections
 
+from tuijin.lib.tasks import enqueue
+
 from .choices import ImportStatus
 from .models import LedgerImport
 from .progress import progress_clear, progress_write
@@ -50,7 +52,7 @@ def start_import(record: LedgerImport, *, dry_run: bool) -> None:
     record.save(update_fields=["status"])
     progress_write(record.pk, "queued", 0, 0)
     if not settings.CELERY_TASK_ALWAYS_EAGER:
-        ledger_import_task.delay(record.pk, dry_run)
+        enqueue(ledger_import_task, record.pk, dry_run)
     elif settings.TESTING:
         ledger_import_task.apply(args=(record.pk, dry_run))
     else:

@@ -67,11 +67,13 @@ def publish(event_name: str, payload: dict) -> list[int]:
     ids = [d.pk for d in deliveries]
 
     def send() -> None:
+        from tuijin.lib.tasks import enqueue
+
         from .tasks import deliver_webhook
 
         for pk in ids:
             try:
-                deliver_webhook.delay(pk)
+                enqueue(deliver_webhook, pk)
             except Exception:  # noqa: BLE001  (a broker outage must not break the user's action)
                 logger.exception("webhook delivery %s could not be queued; deliver-webhooks will retry it", pk)
 

@@ -79,10 +79,12 @@ def notify(kind: str, *, units: Iterable, problem=None, action=None) -> list[Not
 
 
 def _queue(ids: list[int]) -> None:
+    from tuijin.lib.tasks import enqueue
+
     from ..tasks import deliver_notice
 
     for pk in ids:
-        deliver_notice.delay(pk)
+        enqueue(deliver_notice, pk)
 
 
 def notice_deliver(notice: Notice) -> dict:
