@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from tuijin.lib.errors import PermissionDenied, ServiceError
 from tuijin.lib.locking import claim_version
 from tuijin.orgs import policy
+from tuijin.orgs.choices import Role
 
 from ..models import Project, ProjectDocument, TaskForceMember
 from .lifecycle import nodes_instantiate
@@ -30,6 +31,7 @@ def project_create(*, by, **fields: Any) -> Project:
     if by is not None and not policy.can_create_project(by):
         raise PermissionDenied(_("Your role cannot register projects."))
     project = Project(**fields)
+    _check_scope(by, project, None)
     project.code = next_project_code(timezone.localdate().year)
     if by is not None:
         project.created_by = by
@@ -40,6 +42,16 @@ def project_create(*, by, **fields: Any) -> Project:
     return project
 
 
+def _check_scope(by, project: Project, stored: tuple[int | None, int | None] | None) -> None:
+    """A town officer registers and keeps projects in its own town; an owner does not hand its
+    project to another owner or town (``stored``: the town and owner before the change)."""
+    role = policy.role_of(by) if by is not None else None
+    if role == Role.TOWN and project.town_id != by.unit_id:
+        raise PermissionDenied(_("Town officers register projects in their own town only."))
+    if role == Role.OWNER and stored is not None and (project.town_id, project.owner_id) != stored:
+        raise PermissionDenied(_("You may not change %(project)s.") % {"project": project})
+
+
 @transaction.atomic
 def project_update(*, project: Project, by, expected_version: int | None = None, **fields: Any) -> Project:
     """Change the registry fields. ``expected_version`` is the version the user's form was opened
@@ -48,8 +60,10 @@ def project_update(*, project: Project, by, expected_version: int | None = None,
     if not policy.can_edit_project(by, project):
         raise PermissionDenied(_("You may not change %(project)s.") % {"project": project})
     claim_version(project, expected_version, what=project.name)
+    stored = (project.town_id, project.owner_id)
     for name, value in fields.items():
         setattr(project, name, value)
+    _check_scope(by, project, stored)
     project.full_clean()
     project.save()
     return project
