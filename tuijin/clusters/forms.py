@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuijin.lib.money import AmountError, parse_amount
 
@@ -117,7 +118,7 @@ class RuleForm(forms.Form):
     effective_from = forms.DateField(label=_("effective from"), widget=DATE)
     approved_by = forms.CharField(label=_("approving body"), max_length=100, initial="股东会",
                                   help_text=_("e.g. the shareholders' meeting or the villages' members' representative assembly."))
-    approved_on = forms.DateField(label=_("approved on"), required=False, widget=DATE)
+    approved_on = forms.DateField(label=pgettext_lazy("resolution", "approved on"), required=False, widget=DATE)
     document_number = forms.CharField(label=_("resolution number"), max_length=60, required=False)
     note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuijin.orgs.choices import TERRITORIAL_KINDS
 
@@ -229,7 +230,7 @@ class AllocationRule(models.Model):
     )
     effective_from = models.DateField(_("effective from"))
     approved_by = models.CharField(_("approving body"), max_length=100)
-    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    approved_on = models.DateField(pgettext_lazy("resolution", "approved on"), null=True, blank=True)
     document_number = models.CharField(_("resolution number"), max_length=60, blank=True)
     note = models.TextField(_("note"), blank=True)
     created_by = models.ForeignKey(
@@ -280,9 +281,9 @@ class Allocation(models.Model):
     and statements show what was approved even if contributions change later."""
 
     rule = models.ForeignKey(AllocationRule, verbose_name=_("rule"), on_delete=models.PROTECT, related_name="allocations")
-    computed_at = models.DateTimeField(_("computed"), auto_now_add=True)
+    computed_at = models.DateTimeField(pgettext_lazy("accounting", "computed"), auto_now_add=True)
     computed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("computed by"), on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("accounting", "computed by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
 
     class Meta:
@@ -301,7 +302,7 @@ class AllocationLine(models.Model):
     shareholder = models.ForeignKey(Shareholder, verbose_name=_("shareholder"), on_delete=models.CASCADE, related_name="+")
     exact = models.CharField(_("exact share"), max_length=200)
     percent = models.DecimalField(_("share (%)"), max_digits=10, decimal_places=6)
-    explanation = models.JSONField(_("explanation"), default=list)
+    explanation = models.JSONField(pgettext_lazy("accounting", "explanation"), default=list)
     order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
@@ -347,9 +348,9 @@ class Distribution(models.Model):
     guaranteed_rate = models.DecimalField(_("guaranteed dividend rate (%)"), max_digits=6, decimal_places=3, null=True, blank=True)
     guarantees_covered = models.BooleanField(_("guarantees covered"), default=True)
     computed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("computed by"), on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("accounting", "computed by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    computed_at = models.DateTimeField(_("computed"), auto_now=True)
+    computed_at = models.DateTimeField(pgettext_lazy("accounting", "computed"), auto_now=True)
 
     class Meta:
         verbose_name = _("distribution")

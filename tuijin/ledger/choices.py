@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .fields import LedgerField  # noqa: F401  (re-exported: the ledger's column catalogue)
 
@@ -14,7 +15,7 @@ class ImportStatus(models.TextChoices):
 
 
 class RowOutcome(models.TextChoices):
-    CREATED = "created", _("Created")
+    CREATED = "created", pgettext_lazy("import rows", "Created")
     UPDATED = "updated", _("Updated")
     UNCHANGED = "unchanged", _("Unchanged")
     ERROR = "error", _("Error")

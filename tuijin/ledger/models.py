@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuijin.projects.choices import LibraryKind
 
@@ -61,7 +62,7 @@ class LedgerImport(models.Model):
     message = models.TextField(_("message"), blank=True)
     report = models.JSONField(_("report"), default=dict, blank=True)
     rows_total = models.PositiveIntegerField(_("rows read"), default=0)
-    created = models.PositiveIntegerField(_("created"), default=0)
+    created = models.PositiveIntegerField(pgettext_lazy("import rows", "created"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     errors = models.PositiveIntegerField(_("rows with errors"), default=0)

@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import DeliveryStatus
 
@@ -27,7 +28,7 @@ class WebhookSubscription(models.Model):
     secret = models.CharField(
         _("signing secret"), max_length=100, default=new_secret, help_text=_("Shared with the receiver to check signatures.")
     )
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("in use", "active"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -62,7 +63,7 @@ class WebhookDelivery(models.Model):
     response_code = models.PositiveSmallIntegerField(_("response code"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    delivered_at = models.DateTimeField(pgettext_lazy("time", "delivered"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("webhook delivery")

@@ -1,11 +1,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class UnitKind(models.TextChoices):
     COUNTY = "county", _("County")
     STREET = "street", _("Street")
-    TOWN = "town", _("Town")
+    TOWN = "town", pgettext_lazy("unit kind", "Town")
     AREA = "area", _("Functional area")
     DEPARTMENT = "department", _("Department")
     SOE = "soe", _("State-owned company")

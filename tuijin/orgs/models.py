@@ -7,6 +7,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuijin.lib.fields import EncryptedCharField
 
@@ -42,7 +43,7 @@ class Unit(models.Model):
         _("aliases"), default=list, blank=True, help_text=_("Other names this unit goes by in ledgers.")
     )
     order = models.PositiveIntegerField(_("order"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("in use", "active"), default=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     objects = UnitQuerySet.as_manager()

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuijin.lib.money import AmountError, parse_amount
 from tuijin.orgs.choices import OWNER_KINDS, Role, UnitKind
@@ -159,7 +160,7 @@ class NodeForm(forms.Form):
     planned_date = forms.DateField(label=_("planned date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     actual_date = forms.DateField(label=_("actual date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     document_number = forms.CharField(
-        label=_("document number"), max_length=80, required=False, help_text=_("For approval items, e.g. 慈发改投〔2026〕12号.")
+        label=pgettext_lazy("approval document", "document number"), max_length=80, required=False, help_text=_("For approval items, e.g. 慈发改投〔2026〕12号.")
     )
     note = forms.CharField(label=_("note"), max_length=200, required=False)
 

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RaceOver(models.TextChoices):
@@ -24,7 +25,7 @@ class Method(models.TextChoices):
 
 
 class Window(models.TextChoices):
-    MONTH = "month", _("Month")
+    MONTH = "month", pgettext_lazy("window", "Month")
     QUARTER = "quarter", _("Quarter")
     YTD = "ytd", _("Year to date")
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 from io import BytesIO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -23,7 +24,7 @@ def board_workbook(snapshot, rows) -> bytes:
     header = [_("Rank"), _("Rank change"), _("Unit")]
     for _code, label, weight in labels:
         header += [f"{label}（{_('value')}）", f"{label}（{_('score')}/{Decimal(weight):g}）"]
-    header += [_("Total"), _("List")]
+    header += [pgettext("score", "Total"), _("List")]
     title = f"{snapshot.scheme.name} {snapshot.period} " + _("results (revision %(r)s, %(status)s)") % {
         "r": snapshot.revision, "status": snapshot.get_status_display()}
     ws.append([title])
@@ -47,7 +48,7 @@ def board_workbook(snapshot, rows) -> bytes:
         ws.column_dimensions[get_column_letter(i)].width = 16 if i > 3 else (8 if i < 3 else 18)
     ws.freeze_panes = "D3"
     notes = wb.create_sheet(_("Explanations"))
-    notes.append([_("Unit"), _("Indicator"), _("Score"), _("Explanation")])
+    notes.append([_("Unit"), _("Indicator"), _("Score"), pgettext("score", "Explanation")])
     for cell in notes[1]:
         cell.font, cell.fill = Font(bold=True), HEAD
     for row in rows:

@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import Direction, Flag, Method, RaceOver, SnapshotStatus, Window
 
@@ -25,7 +26,7 @@ class Scheme(models.Model):
         "orgs.Unit", verbose_name=_("competing units"), blank=True, related_name="+",
         help_text=_("Empty: every active unit of the kind."),
     )
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("in use", "active"), default=True)
 
     class Meta:
         verbose_name = _("race scheme")

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from tuijin.lib.errors import ServiceError
@@ -157,7 +158,7 @@ def scorecard(request, code: str, unit_id: int):
         "periods": [t["period"] for t in trend],
         "totals": [float(t["total"]) for t in trend],
         "ranks": [t["rank"] for t in trend],
-        "total_label": _("Total"),
+        "total_label": pgettext("score", "Total"),
         "rank_label": _("Rank"),
         "points_label": _("points"),
     }

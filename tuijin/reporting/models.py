@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PeriodStatus(models.TextChoices):
@@ -50,7 +51,7 @@ class ReportingPeriod(models.Model):
 
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("monthly report status", "Submitted")
     VERIFIED = "verified", _("Verified by the town")
     CONFIRMED = "confirmed", _("Confirmed")
     RETURNED = "returned", _("Returned")
@@ -61,7 +62,7 @@ class MonthlyReport(models.Model):
     progress and statistical registration (入统). Year-to-date and since-start figures are
     derived from these rows, never typed."""
 
-    period = models.ForeignKey(ReportingPeriod, verbose_name=_("period"), on_delete=models.PROTECT, related_name="reports")
+    period = models.ForeignKey(ReportingPeriod, verbose_name=pgettext_lazy("reporting period", "period"), on_delete=models.PROTECT, related_name="reports")
     project = models.ForeignKey(
         "projects.Project", verbose_name=_("project"), on_delete=models.PROTECT, related_name="monthly_reports"
     )
@@ -81,7 +82,7 @@ class MonthlyReport(models.Model):
     explanation = models.TextField(_("explanation"), blank=True)
     return_reason = models.TextField(_("reason returned"), blank=True)
     flags = models.JSONField(_("flags for the verifier"), default=list, blank=True)
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_at = models.DateTimeField(pgettext_lazy("monthly report", "submitted"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

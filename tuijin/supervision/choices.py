@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Colour(models.TextChoices):
@@ -28,7 +29,7 @@ class OrderStatus(models.TextChoices):
     ISSUED = "issued", _("Awaiting reply")
     REPLIED = "replied", _("Rectification plan received")
     ACCEPTED = "accepted", _("Accepted, closed")
-    ESCALATED = "escalated", _("Escalated")
+    ESCALATED = "escalated", pgettext_lazy("supervision order", "Escalated")
 
 
 OPEN_ORDER_STATUSES = (OrderStatus.ISSUED, OrderStatus.REPLIED)
@@ -39,5 +40,5 @@ class OrderAction(models.TextChoices):
     REPLY = "reply", _("Replied with a rectification plan")
     ACCEPT = "accept", _("Plan accepted")
     RETURN = "return", _("Plan returned")
-    ESCALATE = "escalate", _("Escalated")
+    ESCALATE = "escalate", pgettext_lazy("supervision order", "Escalated")
     AUTO_ESCALATE = "auto_escalate", _("Escalated: reply deadline passed")

@@ -3,6 +3,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuijin.orgs.models import Unit
 from tuijin.projects.models import Project
@@ -55,7 +56,7 @@ class ReplyForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("return", _("Return")), ("escalate", _("Escalate"))])
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("return", _("Return")), ("escalate", pgettext_lazy("supervision order", "Escalate"))])
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def clean(self):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import Colour, OrderAction, OrderKind, OrderStatus
 
@@ -17,7 +18,7 @@ class LightRule(models.Model):
 
     code = models.SlugField(_("rule"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=60)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("in use", "active"), default=True)
     yellow_at = models.DecimalField(_("yellow from"), max_digits=8, decimal_places=2, null=True, blank=True)
     red_at = models.DecimalField(
         _("red from"), max_digits=8, decimal_places=2, null=True, blank=True,
@@ -47,7 +48,7 @@ class Light(models.Model):
     )
     rule = models.CharField(_("rule"), max_length=40, db_index=True)
     colour = models.CharField(_("colour"), max_length=8, choices=Colour.choices)
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(pgettext_lazy("light", "reason"))
     facts = models.JSONField(_("figures"), default=dict, blank=True)
     first_seen = models.DateField(_("raised on"))
     last_seen = models.DateField(_("last confirmed"))
@@ -77,7 +78,7 @@ class ScanRun(models.Model):
     day = models.DateField(_("as of"))
     started_at = models.DateTimeField(_("started"))
     seconds = models.DecimalField(_("seconds"), max_digits=8, decimal_places=2, default=0)
-    raised = models.PositiveIntegerField(_("raised"), default=0)
+    raised = models.PositiveIntegerField(pgettext_lazy("light", "raised"), default=0)
     changed = models.PositiveIntegerField(_("colour changed"), default=0)
     cleared = models.PositiveIntegerField(_("cleared"), default=0)
     open_red = models.PositiveIntegerField(_("red open"), default=0)
@@ -110,7 +111,7 @@ class Order(models.Model):
     parent = models.ForeignKey(
         "self", verbose_name=_("escalated from"), on_delete=models.PROTECT, null=True, blank=True, related_name="escalations"
     )
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("supervision order", "closed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("supervision order")
@@ -125,7 +126,7 @@ class OrderEvent(models.Model):
     """One step of an order: issued, replied with a rectification plan, accepted, returned,
     escalated — who, when, what."""
 
-    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="events")
+    order = models.ForeignKey(Order, verbose_name=pgettext_lazy("supervision order", "order"), on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=16, choices=OrderAction.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     at = models.DateTimeField(_("at"))

@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..choices import LeadSource, LeadStage
 
@@ -21,7 +22,7 @@ class Lead(models.Model):
     name = models.CharField(_("project name"), max_length=200)
     investor = models.CharField(_("investor"), max_length=120)
     investor_origin = models.CharField(_("investor from"), max_length=60, blank=True, help_text=_("e.g. 上海, 深圳, 德国"))
-    source = models.CharField(_("source"), max_length=12, choices=LeadSource.choices)
+    source = models.CharField(pgettext_lazy("lead", "source"), max_length=12, choices=LeadSource.choices)
     industry_chain = models.ForeignKey(
         "projects.IndustryChain", verbose_name=_("industry chain"), on_delete=models.PROTECT, null=True, blank=True
     )
@@ -79,8 +80,8 @@ class LeadStageChange(models.Model):
     """One move of a lead along the funnel: from, to, on which day, by whom."""
 
     lead = models.ForeignKey(Lead, verbose_name=_("lead"), on_delete=models.CASCADE, related_name="stage_changes")
-    from_stage = models.CharField(_("from"), max_length=12, choices=LeadStage.choices, blank=True)
-    to_stage = models.CharField(_("to"), max_length=12, choices=LeadStage.choices)
+    from_stage = models.CharField(pgettext_lazy("stage change", "from"), max_length=12, choices=LeadStage.choices, blank=True)
+    to_stage = models.CharField(pgettext_lazy("stage change", "to"), max_length=12, choices=LeadStage.choices)
     on = models.DateField(_("date"))
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..choices import NoticeKind
 
@@ -54,7 +55,7 @@ class WebhookEndpoint(models.Model):
         blank=True,
         help_text=_("Kinds of notice to relay, e.g. [\"escalated\", \"near_deadline\"]; empty relays all."),
     )
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("in use", "active"), default=True)
 
     class Meta:
         verbose_name = _("webhook")

@@ -34,7 +34,7 @@ class DeadlineRule(models.Model):
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
     level = models.CharField(pgettext_lazy("consultation", "level"), max_length=12, choices=Level.choices)
     days = models.PositiveSmallIntegerField(
-        _("days"), validators=[MinValueValidator(1), MaxValueValidator(365)], help_text=_("Calendar days at this level.")
+        pgettext_lazy("number of days", "days"), validators=[MinValueValidator(1), MaxValueValidator(365)], help_text=_("Calendar days at this level.")
     )
 
     class Meta:
@@ -200,7 +200,7 @@ class ProblemAttachment(Attachment):
 
     problem = models.ForeignKey(Problem, verbose_name=_("problem"), on_delete=models.CASCADE, related_name="attachments")
     event = models.ForeignKey(
-        ProblemEvent, verbose_name=_("event"), on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments"
+        ProblemEvent, verbose_name=pgettext_lazy("problem event", "event"), on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments"
     )
 
     folder = "problems"

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..choices import EntryAction, EntryStatus, LibraryKind, PlanCategory
 
@@ -81,8 +82,8 @@ class EntryEvent(models.Model):
 
     entry = models.ForeignKey(LibraryEntry, verbose_name=_("entry"), on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=24, choices=EntryAction.choices)
-    from_status = models.CharField(_("from"), max_length=24, choices=EntryStatus.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=24, choices=EntryStatus.choices)
+    from_status = models.CharField(pgettext_lazy("status change", "from"), max_length=24, choices=EntryStatus.choices, blank=True)
+    to_status = models.CharField(pgettext_lazy("status change", "to"), max_length=24, choices=EntryStatus.choices)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -122,7 +123,7 @@ class GateCriterion(models.Model):
     required_nodes = models.ManyToManyField(
         "projects.NodeType", verbose_name=_("nodes that must be done"), blank=True
     )
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("in use", "active"), default=True)
 
     class Meta:
         verbose_name = _("gate criterion")

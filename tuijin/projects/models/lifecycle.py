@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..choices import NodeStatus, Stage
 
@@ -102,7 +103,7 @@ class Node(models.Model):
     responsible_unit = models.ForeignKey(
         "orgs.Unit", verbose_name=_("responsible unit"), on_delete=models.PROTECT, null=True, blank=True, related_name="nodes"
     )
-    document_number = models.CharField(_("document number"), max_length=80, blank=True)
+    document_number = models.CharField(pgettext_lazy("approval document", "document number"), max_length=80, blank=True)
     is_overdue = models.BooleanField(_("overdue"), default=False, db_index=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
@@ -127,8 +128,8 @@ class StageChange(models.Model):
     project = models.ForeignKey(
         "projects.Project", verbose_name=_("project"), on_delete=models.CASCADE, related_name="stage_changes"
     )
-    from_stage = models.CharField(_("from"), max_length=12, choices=Stage.choices)
-    to_stage = models.CharField(_("to"), max_length=12, choices=Stage.choices)
+    from_stage = models.CharField(pgettext_lazy("status change", "from"), max_length=12, choices=Stage.choices)
+    to_stage = models.CharField(pgettext_lazy("status change", "to"), max_length=12, choices=Stage.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, related_name="+")
     at = models.DateTimeField(_("at"), auto_now_add=True)
     is_override = models.BooleanField(_("override"), default=False)

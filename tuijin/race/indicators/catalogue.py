@@ -477,7 +477,7 @@ class FundsSecured(Indicator):
 @register
 class LandSecured(SelectorIndicator):
     code = "land_secured"
-    label = gettext_lazy("Land secured")
+    label = pgettext_lazy("indicator", "Land secured")
     measure = "亩"
     description = gettext_lazy("Land quota secured (亩) for the unit's projects in the window.")
     requires = "tuijin.breakthroughs.selectors:land_secured_by_unit"

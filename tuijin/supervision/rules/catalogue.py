@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from tuijin.projects.models import Node, NodeType, PlanEntry, PlanMonth, PlanVersion, Project
 from tuijin.reporting.models import MonthlyReport
@@ -44,7 +44,7 @@ def _pct(value: Decimal) -> str:
 class BehindSchedule(Rule):
     code = "behind_schedule"
     name = gettext_lazy("Investment behind the schedule")
-    measure = gettext_lazy("points")
+    measure = pgettext_lazy("percentage points", "points")
     description = gettext_lazy("Year-to-date investment against the time-proportional schedule (序时进度) of the plan: "
                      "yellow 10–30 points behind, red beyond 30.")
     default_yellow, default_red = Decimal(10), Decimal(30)
