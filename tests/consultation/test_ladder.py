@@ -179,3 +179,13 @@ def test_the_daily_task_is_scheduled_and_escalates(cast, raise_problem):
         assert escalate_problems.delay().get() == {"escalated": 1, "reminded": 0}
     problem.refresh_from_db()
     assert problem.level == Level.DEPARTMENT
+
+
+def test_problem_numbers_keep_counting_past_9999(raise_problem):
+    from tuijin.consultation.models import Problem
+
+    first = raise_problem()
+    year = first.number.split("-")[0]
+    Problem.objects.filter(pk=first.pk).update(number=f"{year}-9999")
+    assert raise_problem().number == f"{year}-10000"
+    assert raise_problem().number == f"{year}-10001"

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -91,7 +92,14 @@ def _save_files(problem: Problem, event: ProblemEvent | None, files: Iterable, b
 
 def next_problem_number(year: int) -> str:
     prefix = f"{year}-"
-    last = Problem.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True).first()
+    # Longest first, then by text: "2026-10000" comes after "2026-9999" (a province files more
+    # than 9,999 problems a year; by text alone the next number would repeat 2026-10000).
+    last = (
+        Problem.objects.filter(number__startswith=prefix)
+        .order_by(Length("number").desc(), "-number")
+        .values_list("number", flat=True)
+        .first()
+    )
     return f"{prefix}{(int(last.rsplit('-', 1)[1]) + 1) if last else 1:04d}"
 
 
