@@ -32,7 +32,7 @@ OPENING = 3000 + 15000 + 15000.5
 
 
 def plan_rows(projects=None, *, grand_total=999999):
-    p = projects or PROJECTS
+    p = [list(r) for r in (projects or PROJECTS)]  # copies: callers change cells of the rows they get
     width = len(HEADER_TOP)
 
     def blank():
