@@ -103,6 +103,12 @@ def bulk_insert(model: type[models.Model], rows: Iterable[dict], *, with_pk: boo
     return count
 
 
+def chunks(items: list, size: int = 500) -> Iterator[list]:
+    """``items`` in slices of ``size``: IN lists short enough for every database's parameter limit."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
 def next_id(model: type[models.Model]) -> int:
     last = model._base_manager.order_by("-pk").values_list("pk", flat=True).first()
     return (last or 0) + 1

@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuijin.lib.bulk import bulk_insert
+from tuijin.lib.bulk import bulk_insert, chunks
 from tuijin.lib.errors import PermissionDenied
 from tuijin.orgs.choices import OWNER_KINDS, TERRITORIAL_KINDS, Role, UnitKind
 from tuijin.orgs.models import Unit, User
@@ -177,12 +177,12 @@ class _Context:
         codes = {str(r.values.get(LedgerField.NATIONAL_CODE) or "").strip() for r in rows} - {""}
         alive = Project.objects.filter(deleted_at__isnull=True)
         for lookup, keys in (("name__in", names), ("national_code__in", codes)):
-            for chunk in _chunks(sorted(keys)):
+            for chunk in chunks(sorted(keys)):
                 for row in alive.filter(**{lookup: chunk}).values("pk", "code", "library", *PROJECT_FIELDS):
                     self.existing[row["pk"]] = row
         self.by_code = {p["national_code"]: pk for pk, p in self.existing.items() if p["national_code"]}
         self.by_key = {(p["name"], p["town_id"], p["start_year"]): pk for pk, p in self.existing.items()}
-        for chunk in _chunks(sorted(self.existing)):
+        for chunk in chunks(sorted(self.existing)):
             if self.library:
                 self.library_entries.update(
                     LibraryEntry.objects.filter(library=self.library, project_id__in=chunk).values_list("project_id", flat=True)
@@ -192,11 +192,6 @@ class _Context:
                     (e["project_id"], e)
                     for e in PlanEntry.objects.filter(version=self.version, project_id__in=chunk).values("project_id", *PLAN_FIELDS)
                 )
-
-
-def _chunks(items: list, size: int = 500):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def ledger_import(
@@ -462,7 +457,7 @@ def _resolve(parsed: ParsedRow, ctx: _Context, report: ImportReport) -> RowResul
             **fields,
         )
         try:
-            project.clean_fields(exclude=_unchecked(fields.keys() | {"name"}))
+            project.clean_fields(exclude=_unchecked(frozenset(fields) | {"name"}))
         except ValidationError as exc:
             result.errors = _field_errors(exc, parsed, header, project)
             result.outcome = RowOutcome.ERROR
@@ -482,7 +477,7 @@ def _resolve(parsed: ParsedRow, ctx: _Context, report: ImportReport) -> RowResul
             for k in changes:
                 setattr(project, k, desired[k])
             try:
-                project.clean_fields(exclude=_unchecked(changes.keys()))
+                project.clean_fields(exclude=_unchecked(frozenset(changes)))
             except ValidationError as exc:
                 result.errors = _field_errors(exc, parsed, header, project)
                 result.outcome = RowOutcome.ERROR
@@ -525,13 +520,9 @@ def _field_errors(exc: ValidationError, parsed: ParsedRow, header: Header, proje
 
 
 @functools.cache
-def _unchecked_for(stated: frozenset) -> list[str]:
-    return [f.name for f in Project._meta.fields if f.attname not in stated or f.name in _FK_FIELDS]
-
-
-def _unchecked(stated) -> list[str]:
+def _unchecked(stated: frozenset) -> list[str]:
     """Fields ``clean_fields`` may skip: those the row does not set (defaults are valid) and keys."""
-    return _unchecked_for(frozenset(stated))
+    return [f.name for f in Project._meta.fields if f.attname not in stated or f.name in _FK_FIELDS]
 
 
 def _col(header: Header, fld: str) -> str:
@@ -677,13 +668,13 @@ def _write_library(report: ImportReport, ctx: _Context, rows: list[RowResult], n
         current = ctx.existing.get(r.project_id, {}).get("library", "")
         if not current or LibraryKind.rank(current) < rank:
             raise_ids.append(r.project_id)
-    for chunk in _chunks(raise_ids):
+    for chunk in chunks(raise_ids):
         Project.objects.filter(pk__in=chunk).update(library=ctx.options.library)
     if ctx.options.library != LibraryKind.ANNUAL:
         return
     version = working_version(ctx.options.year)
     existing: dict[int, PlanEntry] = {}
-    for chunk in _chunks([r.project_id for r in rows if r.plan is not None and r.outcome != RowOutcome.CREATED]):
+    for chunk in chunks([r.project_id for r in rows if r.plan is not None and r.outcome != RowOutcome.CREATED]):
         existing.update((e.project_id, e) for e in PlanEntry.objects.filter(version=version, project_id__in=chunk))
     to_create, to_update = [], []
     resplit: list[tuple[int, Decimal, int | None]] = []  # (entry, planned investment, start month)
@@ -702,11 +693,11 @@ def _write_library(report: ImportReport, ctx: _Context, rows: list[RowResult], n
                 setattr(entry, name, plan[name])
             to_update.append(entry)
     # Months of changed lines are replaced; new lines get theirs.
-    for chunk in _chunks([pk for pk, _amount, _month in resplit]):
+    for chunk in chunks([pk for pk, _amount, _month in resplit]):
         PlanMonth.objects.filter(entry_id__in=chunk).delete()
     bulk_insert(PlanEntry, to_create)
     if to_create:
-        for chunk in _chunks([row["project_id"] for row in to_create]):
+        for chunk in chunks([row["project_id"] for row in to_create]):
             resplit.extend(
                 PlanEntry.objects.filter(version=version, project_id__in=chunk).values_list(
                     "pk", "planned_investment", "planned_start_month"

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 from django.core.management.base import BaseCommand
-from django.core.serializers.json import DjangoJSONEncoder
 
 from tuijin.opendata.oc4ids import stream_package
 from tuijin.opendata.selectors import disclosed_projects
-
-
-def _encode(value) -> str:
-    return json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder, separators=(",", ":"))
 
 
 class Command(BaseCommand):
@@ -29,7 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, output, base_url, **options):
         # Written as it is built, one release per line: memory stays flat at any size.
-        pieces = stream_package(base_url=base_url.rstrip("/"), encode=_encode)
+        pieces = stream_package(base_url=base_url.rstrip("/"))
         if output == "-":
             for piece in pieces:
                 sys.stdout.write(piece + "\n")
