@@ -5,6 +5,8 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from tuijin.lib.widgets import CompactSelect
+
 from .choices import Role
 from .models import Unit, User
 from .security import SecurityEventKind
@@ -45,7 +47,7 @@ class AccountCreateForm(forms.Form):
 
 class AccountAssignForm(forms.Form):
     role = forms.ChoiceField(label=_("role"), choices=[("", "—")] + list(Role.choices), required=False)
-    unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.active(), required=False)
+    unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.active(), required=False, widget=CompactSelect)
 
     def clean(self):
         data = super().clean()

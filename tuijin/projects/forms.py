@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tuijin.lib.money import AmountError, parse_amount
+from tuijin.lib.widgets import CompactSelect
 from tuijin.orgs.choices import OWNER_KINDS, Role, UnitKind
 from tuijin.orgs.models import Unit, User
 from tuijin.orgs.policy import role_of
@@ -79,6 +80,10 @@ class ProjectForm(forms.ModelForm):
             "is_disclosed",
         ]
         widgets = {
+            # A province has thousands of owners and towns (see tuijin.lib.widgets).
+            "owner": CompactSelect,
+            "town": CompactSelect,
+            "department": CompactSelect,
             "content": forms.Textarea(attrs={"rows": 3}),
             "national_code": forms.TextInput(attrs={"placeholder": "2509-330282-89-01-544060"}),
         }

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tuijin.lib.widgets import CompactSelect
 from tuijin.orgs.models import Unit
 from tuijin.projects.models import Project
 
@@ -13,7 +14,7 @@ from .choices import Colour, OrderKind
 
 class BoardFilter(forms.Form):
     town = forms.ModelChoiceField(label=_("Town"), queryset=Unit.objects.territorial(), required=False,
-                                  empty_label=_("All towns"))
+                                  empty_label=_("All towns"), widget=CompactSelect)
     colour = forms.ChoiceField(label=_("Colour"), choices=[("", _("All colours")), *Colour.choices], required=False)
     rule = forms.ChoiceField(label=_("Rule"), required=False)
 
@@ -25,7 +26,8 @@ class BoardFilter(forms.Form):
 class OrderForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=OrderKind.choices)
     unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=Unit.objects.filter(
-        kind__in=["street", "town", "area", "department", "soe", "enterprise"]).order_by("kind", "order", "name"))
+        kind__in=["street", "town", "area", "department", "soe", "enterprise"]).order_by("kind", "order", "name"),
+        widget=CompactSelect)
     projects = forms.ModelMultipleChoiceField(label=_("Projects"), queryset=Project.objects.none(),
                                               widget=forms.SelectMultiple(attrs={"size": 6}))
     subject = forms.CharField(label=_("Subject"), max_length=200)
