@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from tuijin.orgs.models import User
 from tuijin.projects.choices import LibraryKind
 from tuijin.projects.models import PlanVersion, Project
+from tuijin.projects.services.split import split_mismatches
 
 
 @pytest.mark.django_db
@@ -30,6 +31,7 @@ def test_the_demo_loads_once_with_a_login_per_role_and_rolls_over():
     year = PlanVersion.objects.order_by("-year").first().year
     assert PlanVersion.objects.get(year=year, number=1).is_frozen
     assert PlanVersion.objects.filter(year=year, is_frozen=False).exists()
+    assert split_mismatches() == []  # the demo's plan lines (adjusted ones too) store their split
 
     count = Project.objects.count()
     again = StringIO()
@@ -43,6 +45,7 @@ def test_the_demo_loads_once_with_a_login_per_role_and_rolls_over():
     assert not PlanVersion.objects.filter(year=year + 1).exists()
     call_command("roll-year", str(year + 1), stdout=StringIO())
     assert PlanVersion.objects.filter(year=year + 1).exists()
+    assert split_mismatches() == []
     out = StringIO()
     call_command("roll-year", str(year + 1), stdout=out)
     assert "转入续建" not in out.getvalue().splitlines()[-1], "a second roll-over carries nothing"

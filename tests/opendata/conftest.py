@@ -30,6 +30,7 @@ from tuijin.projects.models import (
     TaskForceMember,
 )
 from tuijin.projects.services.libraries import library_for
+from tuijin.projects.services.split import split_refresh
 
 
 def _standard_dir() -> Path:
@@ -112,6 +113,7 @@ def described_project(cast, make_project, settings, tmp_path):
         planned_investment=Decimal("12000"), progress_target="主体结构封顶",
     )
     PlanMonth.objects.bulk_create([PlanMonth(entry=plan, month=m, amount=Decimal("1000")) for m in range(1, 13)])
+    split_refresh(entry_ids=[plan.pk])
     ProjectDocument.objects.create(project=project, kind="feasibility", title="可行性研究报告",
                                    file=ContentFile(b"%PDF-1.4 test", name="fs.pdf"))
     ProjectDocument.objects.create(project=project, kind="contract", title="施工合同（内部）",

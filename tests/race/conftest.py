@@ -16,6 +16,7 @@ import pytest
 from tuijin.projects.choices import EntryStatus, LibraryKind, PlanCategory
 from tuijin.projects.models import LibraryEntry, PlanEntry, PlanMonth
 from tuijin.projects.services.libraries import library_for, working_version
+from tuijin.projects.services.split import split_refresh
 from tuijin.race.models import Scheme
 from tuijin.race.services import scheme_version_create
 from tuijin.reporting.models import MonthlyReport, ReportingPeriod
@@ -32,6 +33,7 @@ def add_plan(project, planned, *, category=PlanCategory.CONTINUING, start_month=
     )
     if monthly:
         PlanMonth.objects.bulk_create([PlanMonth(entry=plan, month=m, amount=Decimal(monthly)) for m in range(1, 13)])
+        split_refresh(entry_ids=[plan.pk])
     return plan
 
 

@@ -81,7 +81,9 @@ def test_the_revision_difference_page_shows_old_and_new_totals(cast, published, 
 
     from tuijin.reporting.models import MonthlyReport
 
-    MonthlyReport.objects.filter(project=world["a1"], year=2026, month=9).update(amount=Decimal("500"))
+    report = MonthlyReport.objects.get(project=world["a1"], year=2026, month=9)
+    report.amount = Decimal("500")
+    report.save()  # as a correction does: the project-year totals follow
     second = snapshot_compute(scheme=world["scheme"], period=Q3, by=cast.office)
     page = cast.client("office").get(f"/race/snapshot/{second.pk}/diff/").content.decode()
     assert "27.00" in page and "37.00" in page

@@ -64,7 +64,9 @@ def test_a_published_snapshot_stays_as_published_while_a_new_revision_shows_the_
     first = snapshot_publish(snapshot=snapshot_compute(scheme=world["scheme"], period=Q3, by=cast.office), by=cast.office)
     frozen = list(first.rows.order_by("unit_id").values("unit_id", "total", "rank", "scores"))
     # a town corrects September: 50 → 500 万元
-    MonthlyReport.objects.filter(project=world["a1"], year=2026, month=9).update(amount=D("500"))
+    report = MonthlyReport.objects.get(project=world["a1"], year=2026, month=9)
+    report.amount = D("500")
+    report.save()  # as a correction does: the project-year totals follow
     second = snapshot_compute(scheme=world["scheme"], period=Q3, by=cast.office, note="更正")
     first.refresh_from_db()
     assert second.pk != first.pk and second.revision == 2 and second.status == SnapshotStatus.DRAFT

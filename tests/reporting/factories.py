@@ -8,6 +8,7 @@ from decimal import Decimal
 from tuijin.projects.choices import EntryStatus, LibraryKind, NodeStatus, PlanCategory
 from tuijin.projects.models import LibraryEntry, Node, PlanEntry, PlanMonth
 from tuijin.projects.services.libraries import library_for, working_version
+from tuijin.projects.services.split import split_refresh
 from tuijin.reporting.models import MonthlyReport, ReportingPeriod, ReportStatus
 
 
@@ -25,6 +26,7 @@ def in_plan(project, year: int, planned, months: dict[int, str] | None = None, *
         share = Decimal(planned) / 12
         months = dict.fromkeys(range(1, 13), share)
     PlanMonth.objects.bulk_create(PlanMonth(entry=plan, month=m, amount=Decimal(a)) for m, a in months.items())
+    split_refresh(entry_ids=[plan.pk])  # a bulk write, as the import and the generator do
     return plan
 
 

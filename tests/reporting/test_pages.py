@@ -213,3 +213,23 @@ def test_the_overview_loads_its_forecast_panel_after_the_figures(cast, october):
     assert "vendor/echarts/dist/echarts.min.js" in html
     panel = cast.client("leader").get("/reporting/overview/forecast/?period=2026-10").content.decode()
     assert 'id="chart-county"' in panel and "chart-data" in panel
+
+
+def test_the_overview_shows_a_page_of_units_and_the_worst_first_at_province_scale(cast, make_project, october, monkeypatch):
+    """Thousands of towns: the units table is paged and the side tables list the units needing
+    attention first, so the page costs the same at any size (shown with pages of one unit)."""
+    from tuijin.reporting import views
+
+    monkeypatch.setattr(views, "UNITS_PAGE", 1)
+    monkeypatch.setattr(views, "SIDE_ROWS", 1)
+    _many(cast, make_project, 2)  # a project in each of the two towns
+    client = cast.client("office")
+    first = client.get("/reporting/overview/?period=2026-10").content.decode()
+    second = client.get("/reporting/overview/?period=2026-10&page=2").content.decode()
+    link = f'href="/reporting/overview/town/{cast.town.pk}/?period=2026-10"'
+    other_link = f'href="/reporting/overview/town/{cast.other_town.pk}/?period=2026-10"'
+    assert (link in first) != (link in second) and (other_link in first) != (other_link in second)
+    assert 'class="pagination"' in first and "?period=2026-10&amp;page=2" in first
+    # the county total stays the whole county's on every page
+    assert first.count("全市合计") == 1 and second.count("全市合计") == 1
+    assert "另有 1 个单位未列出" in first

@@ -34,6 +34,7 @@ from tuijin.projects.models import (
 )
 from tuijin.projects.reference import load_reference_data
 from tuijin.projects.services.libraries import library_for, working_version
+from tuijin.projects.services.split import split_values
 
 SEASON = [4, 3, 7, 8, 9, 11, 8, 8, 10, 9, 10, 13]
 STAGES = [
@@ -194,6 +195,7 @@ def _plan(ctx: GenerateContext) -> None:
         share = planned / sum(SEASON)
         split = [(share * w).quantize(Decimal(1)) for w in SEASON]
         split[11] += planned - sum(split)
+        plan_rows[-1].update(split_values(dict(enumerate(split, start=1))))
         month_rows.extend({"entry_id": first + i, "month": m + 1, "amount": a} for m, a in enumerate(split))
     bulk_insert(PlanEntry, plan_rows, with_pk=True)
     reset_sequence(PlanEntry)

@@ -29,6 +29,7 @@ from .models import (
 from .reference import load_reference_data
 from .services.libraries import even_split, library_for, plan_freeze, working_version
 from .services.lifecycle import nodes_instantiate
+from .services.split import split_refresh
 
 PRODUCTS = {
     "智能家电": ["智能厨电", "洗碗机", "空气净化器", "小家电", "智能马桶", "新风系统"],
@@ -390,6 +391,7 @@ def _plan(ctx, version, library, rows) -> None:
             PlanMonth(entry=entry, month=m, amount=a) for m, a in _seasonal_split(planned, start_month or 1).items() if a
         )
     PlanMonth.objects.bulk_create(months_written)
+    split_refresh(entry_ids={m.entry_id for m in months_written})
     plan_freeze(year=year, by=ctx.users["office"])
     # Mid-year adjustment: some plans cut, some raised.
     adjusted = list(PlanEntry.objects.filter(version__year=year, version__is_frozen=False).order_by("pk"))
@@ -403,6 +405,7 @@ def _plan(ctx, version, library, rows) -> None:
         PlanMonth.objects.bulk_create(
             PlanMonth(entry=entry, month=m, amount=a) for m, a in _seasonal_split(new_total, entry.planned_start_month or 1).items() if a
         )
+        split_refresh(entry_ids=[entry.pk])
 
 
 def _seasonal_split(total: Decimal, first_month: int) -> dict[int, Decimal]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.translation import gettext as _
+from tuijin.lib.i18n import phrasebook
 
 from .choices import Direction, Method
 
@@ -62,7 +62,7 @@ def score_all(method: str, direction: str, weight: Decimal, params: dict, raws: 
     return scorer(direction, Decimal(weight), params or {}, raws)
 
 
-def _missing(raw: Raw) -> Scored:
+def _missing(_) -> Scored:
     return Scored(q(ZERO), _("missing data counts 0 points"))
 
 
@@ -71,11 +71,12 @@ def score_target(direction, weight, params, raws):
 
     params: ``target`` (a number; default: each unit's own target, else 100) and ``cap``
     (the highest ratio counted, default 1 = no bonus beyond full points)."""
+    _ = phrasebook()  # the same messages for every unit
     cap = _d(params.get("cap"), "1")
     out = {}
     for unit_id, raw in raws.items():
         if raw.value is None:
-            out[unit_id] = _missing(raw)
+            out[unit_id] = _missing(_)
             continue
         target = raw.target if params.get("target") in (None, "", "unit") and raw.target is not None else _d(params.get("target"), "100")
         value = raw.value
@@ -110,6 +111,7 @@ def competition_ranks(values: dict[int, Decimal], higher_is_better: bool) -> dic
 def score_rank(direction, weight, params, raws):
     """First place earns 100% of the weight, each place below ``step`` points less
     (default 5: 100/95/90 …), never below ``floor`` (default 0). Ties share the place."""
+    _ = phrasebook()  # the same messages for every unit
     step = _d(params.get("step"), "5")
     floor = _d(params.get("floor"), "0")
     present = {u: r.value for u, r in raws.items() if r.value is not None}
@@ -118,7 +120,7 @@ def score_rank(direction, weight, params, raws):
     out = {}
     for unit_id, raw in raws.items():
         if raw.value is None:
-            out[unit_id] = _missing(raw)
+            out[unit_id] = _missing(_)
             continue
         rank = ranks[unit_id]
         pct = max(floor, HUNDRED - step * (rank - 1))
@@ -133,16 +135,17 @@ def score_rank(direction, weight, params, raws):
 def score_linear(direction, weight, params, raws):
     """The best unit earns the full weight, the worst none, the others in proportion.
     ``best``/``worst`` in params fix the ends instead of taking them from the field."""
+    _ = phrasebook()  # the same messages for every unit
     present = [r.value for r in raws.values() if r.value is not None]
     out = {}
     if not present:
-        return {u: _missing(r) for u, r in raws.items()}
+        return {u: _missing(_) for u, r in raws.items()}
     lower = direction == Direction.LOWER
     best = _d(params["best"], "0") if params.get("best") not in (None, "") else (min(present) if lower else max(present))
     worst = _d(params["worst"], "0") if params.get("worst") not in (None, "") else (max(present) if lower else min(present))
     for unit_id, raw in raws.items():
         if raw.value is None:
-            out[unit_id] = _missing(raw)
+            out[unit_id] = _missing(_)
             continue
         share = Decimal(1) if best == worst else (raw.value - worst) / (best - worst)
         share = max(ZERO, min(Decimal(1), share))
@@ -157,6 +160,7 @@ def score_per_event(direction, weight, params, raws):
     """Points for each event (or each ``per`` units of the value), starting from ``base``:
     added when higher is better (from 0), deducted when lower is better (from the full
     weight); always between 0 and the weight (the cap)."""
+    _ = phrasebook()  # the same messages for every unit
     points = _d(params.get("points"), "1")
     per = _d(params.get("per"), "1") or Decimal(1)
     lower = direction == Direction.LOWER
@@ -164,7 +168,7 @@ def score_per_event(direction, weight, params, raws):
     out = {}
     for unit_id, raw in raws.items():
         if raw.value is None:
-            out[unit_id] = _missing(raw)
+            out[unit_id] = _missing(_)
             continue
         events = raw.value / per
         delta = points * events

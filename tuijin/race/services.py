@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tuijin.lib.errors import PermissionDenied, ServiceError
+from tuijin.lib.i18n import phrasebook
 from tuijin.orgs.models import Unit
 
 from . import policy
@@ -66,7 +67,7 @@ class RaceResult:
     skipped: list[str] = field(default_factory=list)
 
 
-def _display(value, measure) -> str:
+def _display(value, measure, _=_) -> str:
     if value is None:
         return _("no data")
     if measure == "%":
@@ -75,7 +76,7 @@ def _display(value, measure) -> str:
     return f"{fmt(value, places)} {measure}"
 
 
-def _explain(unit: Unit, setting: dict, raw, scored, indicator) -> tuple[str, str]:
+def _explain(unit: Unit, setting: dict, raw, scored, _=_) -> tuple[str, str]:
     """The score in words (summary), and the same followed by the projects behind it."""
     figure = raw.text if raw.value is not None else raw.missing_reason
     text = _("%(unit)s scored %(score)s of %(weight)s on %(label)s: %(figure)s; %(how)s.") % {
@@ -87,9 +88,9 @@ def _explain(unit: Unit, setting: dict, raw, scored, indicator) -> tuple[str, st
         "how": scored.how,
     }
     summary = text
-    if raw.projects and indicator.projects_heading:
+    if raw.projects and setting["heading"]:
         listed = "、".join(p["name"] + (f"（{p['note']}）" if p.get("note") else "") for p in raw.projects)
-        text += " " + _("%(heading)s: %(projects)s.") % {"heading": str(indicator.projects_heading).capitalize(), "projects": listed}
+        text += " " + _("%(heading)s: %(projects)s.") % {"heading": setting["heading"], "projects": listed}
     return summary, text
 
 
@@ -99,6 +100,7 @@ def race_compute(
     """Score every competing unit on every indicator of the version in force. Reads only;
     ``weights`` re-weights indicators for a what-if view."""
     load_catalogue()
+    said = phrasebook()  # the explanations of every unit repeat a few messages
     version = version or version_in_force(scheme, period)
     units = competing_units(scheme)
     unit_ids = [u.pk for u in units]
@@ -114,16 +116,18 @@ def race_compute(
             continue
         raws = indicator.compute(base.with_window(item.window))
         scored = score_all(item.method, item.direction, weight, item.params, raws)
-        setting = {"weight": weight, "label": label}
+        heading = str(indicator.projects_heading).capitalize() if indicator.projects_heading else ""
+        setting = {"weight": weight, "label": label, "heading": heading}
+        measure = str(indicator.measure)
         for unit in units:
             raw, s = raws[unit.pk], scored[unit.pk]
-            summary, explanation = _explain(unit, setting, raw, s, indicator)
+            summary, explanation = _explain(unit, setting, raw, s, said)
             per_unit[unit.pk].append(
                 {
                     "code": item.code,
                     "label": label,
                     "weight": str(weight),
-                    "measure": str(indicator.measure),
+                    "measure": measure,
                     "method": item.method,
                     "window": item.window,
                     "value": None if raw.value is None else str(raw.value),
@@ -131,7 +135,7 @@ def race_compute(
                     "score": str(s.score),
                     "figure": raw.text if raw.value is not None else raw.missing_reason,
                     "how": s.how,
-                    "display": _display(raw.value, str(indicator.measure)),
+                    "display": _display(raw.value, measure, said),
                     "summary": summary,
                     "explanation": explanation,
                     "projects": raw.projects,

@@ -10,7 +10,8 @@ Conventions
   A returned or reopened report keeps counting with its last filed amount until it is
   corrected, so a correction of a locked month changes the figures when it is re-filed.
 - The plan of a year is its latest version (the working, adjusted plan 调整计划); the
-  time-proportional schedule (序时进度) to month M is Σ PlanMonth.amount for months ≤ M.
+  time-proportional schedule (序时进度) to month M is Σ PlanMonth.amount for months ≤ M, read
+  from the lines' stored split (``PlanEntry.plan_m1 …``, tuijin.projects.services.split).
 - "Started" means the project's 开工 node is done with an actual date; "registered" (入统)
   means its 入统 node is done, or a filed monthly report says it is registered.
 """
@@ -47,7 +48,7 @@ from django.db.models.functions import Cast, Coalesce, Greatest, Least
 
 from tuijin.orgs.models import Unit
 from tuijin.projects.choices import NodeStatus, PlanCategory
-from tuijin.projects.models import Category, IndustryChain, Node, PlanEntry, PlanMonth, PlanVersion, Project
+from tuijin.projects.models import Category, IndustryChain, Node, PlanEntry, PlanVersion, Project
 
 from .models import MONTH_FIELDS, MonthlyReport, ProjectYearInvestment, ReportStatus
 from .totals import upto as months_upto
@@ -146,13 +147,6 @@ def project_figures(year: int, month: int, project_ids: Iterable[int] | None = N
     qs = PlanEntry.objects.filter(version_id=version)
     if project_ids is not None:
         qs = qs.filter(project_id__in=list(project_ids))
-    planned = (
-        PlanMonth.objects.filter(entry_id=OuterRef("pk"), month__lte=month)
-        .order_by()
-        .values("entry_id")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
     this_month = MonthlyReport.objects.filter(project_id=OuterRef("project_id"), year=year, month=month)
     registered = counted_reports().filter(
         project_id=OuterRef("project_id"), is_registered=True
@@ -171,7 +165,8 @@ def project_figures(year: int, month: int, project_ids: Iterable[int] | None = N
             last_year_ytd=_report_sum(year=year - 1, month__lte=month),
             last_year_month=_report_sum(year=year - 1, month=month),
             annual_plan=F("planned_investment"),
-            planned_to_date=Coalesce(Subquery(planned, output_field=MONEY), Value(ZERO), output_field=MONEY),
+            # The line's stored split (kept equal to its PlanMonth rows), not a subquery over them.
+            planned_to_date=ExpressionWrapper(months_upto(month, "plan_"), output_field=MONEY),
             last_status=Subquery(this_month.values("status")[:1]),
             is_registered=Exists(registered) | Exists(registration_node),
         )
@@ -250,7 +245,7 @@ class Figures:
 
 
 def _grouped(by: str | None, year: int, month: int) -> dict[int | None, Figures]:
-    """Three grouped queries (reports, plan entries, plan months), merged by unit key."""
+    """Two grouped queries (reports, plan lines with their stored split), merged by unit key."""
     field_name = GROUPINGS[by][0] if by else None
     version = plan_version_id(year)
 
@@ -274,13 +269,13 @@ def _grouped(by: str | None, year: int, month: int) -> dict[int | None, Figures]
         PlanEntry.objects.filter(version_id=version)
         .order_by()
         .values(k=key_of("project__"))
-        .annotate(plan=Sum("planned_investment"), opening=Sum("opening_cumulative"), n=Count("pk"))
-    )
-    schedule = (
-        PlanMonth.objects.filter(entry__version_id=version, month__lte=month)
-        .order_by()
-        .values(k=key_of("entry__project__"))
-        .annotate(due=Sum("amount"))
+        .annotate(
+            plan=Sum("planned_investment"),
+            opening=Sum("opening_cumulative"),
+            n=Count("pk"),
+            # The schedule to date from the lines' stored split: no pass over the month rows.
+            due=Sum(months_upto(month, "plan_"), output_field=MONEY),
+        )
     )
     out: dict[int | None, Figures] = {}
 
@@ -296,8 +291,7 @@ def _grouped(by: str | None, year: int, month: int) -> dict[int | None, Figures]
     for r in plans:
         f = row(r["k"])
         f.annual_plan, f.opening, f.projects = r["plan"] or ZERO, r["opening"] or ZERO, r["n"]
-    for r in schedule:
-        row(r["k"]).planned_to_date = r["due"] or ZERO
+        f.planned_to_date = r["due"] or ZERO
     return out
 
 

@@ -31,6 +31,9 @@ from .forms import PeriodForm, ReportForm
 from .models import MonthlyReport, Notification, PeriodStatus, ReportingPeriod, ReportPhoto, ReportStatus
 
 PAGE = 50
+#: Units per page of the overview's table, and rows of its side tables (worst first).
+UNITS_PAGE = 100
+SIDE_ROWS = 30
 
 
 def _messages_from(request, exc: ServiceError) -> None:
@@ -341,6 +344,10 @@ def overview(request):
     punctuality = selectors.reporting_punctuality(year, month)
     today = timezone.localdate()
     gaps = selectors.registration_gap_counts(today)
+    # A county has a few dozen units, a province thousands: the page shows a page of the units
+    # and the units that need attention first in the side tables, so it costs the same at any size.
+    units_page = Paginator(units, UNITS_PAGE).get_page(request.GET.get("page"))
+    start_units.sort(key=lambda s: (-s.overdue, -(s.new_starts - s.started), s.key is None, s.name))
     periods = list(ReportingPeriod.objects.order_by("-year", "-month").values_list("year", "month")[:36])
     return render(
         request,
@@ -354,12 +361,16 @@ def overview(request):
             "groupings": [("town", _("Town or street")), ("department", _("Department")), ("category", _("Category")),
                           ("industry_chain", _("Industry chain"))],
             "county": county,
-            "units": units,
+            "units": units_page.object_list,
+            "page": units_page,
             "starts": starts,
-            "start_units": start_units,
-            "punctuality": punctuality,
+            "start_units": start_units[:SIDE_ROWS],
+            "start_units_more": max(0, len(start_units) - SIDE_ROWS),
+            "punctuality": punctuality[:SIDE_ROWS],
+            "punctuality_more": max(0, len(punctuality) - SIDE_ROWS),
             "punctuality_total": _sum_punctuality(punctuality),
-            "gaps": gaps,
+            "gaps": gaps[:SIDE_ROWS],
+            "gaps_more": max(0, len(gaps) - SIDE_ROWS),
             "gap_totals": {"one": sum(g["after_one"] for g in gaps), "two": sum(g["after_two"] for g in gaps)},
             "export_url": _export_url(year, month),
         },

@@ -44,6 +44,7 @@ from tuijin.projects.models import (
 from tuijin.projects.models.registry import national_code_validator
 from tuijin.projects.services.libraries import even_split, library_for, reserve_period, working_version
 from tuijin.projects.services.registry import next_project_code
+from tuijin.projects.services.split import split_refresh
 
 from .. import policy
 from ..choices import ImportStatus, LedgerField, RowOutcome
@@ -714,6 +715,7 @@ def _write_library(report: ImportReport, ctx: _Context, rows: list[RowResult], n
             if a
         ),
     )
+    split_refresh(entry_ids=[pk for pk, _amount, _month in resplit])
 
 
 def _write_history(rows: list[RowResult], ctx: _Context, record: LedgerImport | None, report: ImportReport) -> None:

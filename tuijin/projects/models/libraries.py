@@ -168,6 +168,8 @@ class PlanVersion(models.Model):
 
 
 MONTHS = range(1, 13)
+#: PlanEntry's stored copy of its monthly split (see PlanEntry.plan_m1 …).
+SPLIT_FIELDS = tuple(f"plan_m{m}" for m in MONTHS)
 
 
 class PlanEntry(models.Model):
@@ -208,6 +210,21 @@ class PlanEntry(models.Model):
         editable=False,
         help_text=_("Raised by every adjustment; a form opened at an older version cannot save."),
     )
+    # The monthly split again, one column per month (Σ of the line's PlanMonth rows), kept equal
+    # to them by tuijin.projects.services.split: the schedule to date of many lines is then a sum
+    # over the lines alone, not a join over twelve rows per line.
+    plan_m1 = models.DecimalField(_("January (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0), editable=False)
+    plan_m2 = models.DecimalField(_("February (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0), editable=False)
+    plan_m3 = models.DecimalField(_("March (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0), editable=False)
+    plan_m4 = models.DecimalField(_("April (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0), editable=False)
+    plan_m5 = models.DecimalField(_("May (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0), editable=False)
+    plan_m6 = models.DecimalField(_("June (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0), editable=False)
+    plan_m7 = models.DecimalField(_("July (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0), editable=False)
+    plan_m8 = models.DecimalField(_("August (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0), editable=False)
+    plan_m9 = models.DecimalField(_("September (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0), editable=False)
+    plan_m10 = models.DecimalField(_("October (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0), editable=False)
+    plan_m11 = models.DecimalField(_("November (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0), editable=False)
+    plan_m12 = models.DecimalField(_("December (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0), editable=False)
 
     class Meta:
         verbose_name = _("plan entry")

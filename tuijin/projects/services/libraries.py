@@ -34,6 +34,8 @@ from ..models import (
     PlanVersion,
     Project,
 )
+from ..models.libraries import SPLIT_FIELDS
+from .split import split_values
 
 logger = logging.getLogger(__name__)
 
@@ -376,6 +378,7 @@ def plan_entry_write(*, entry: LibraryEntry, plan: PlanData) -> PlanEntry:
             "progress_target": plan.progress_target,
             "planned_start_month": plan.planned_start_month,
             "planned_completion": plan.planned_completion,
+            **split_values(plan.months),
         },
     )
     existing = {m.month: m for m in plan_entry.months.all()}
@@ -434,6 +437,7 @@ def plan_freeze(*, year: int, by, label: str = "") -> PlanVersion:
                 planned_start_month=e.planned_start_month,
                 planned_completion=e.planned_completion,
                 note=e.note,
+                **{name: getattr(e, name) for name in SPLIT_FIELDS},
             )
             for e in entries
         ]

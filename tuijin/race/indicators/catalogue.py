@@ -10,29 +10,31 @@ from __future__ import annotations
 import inspect
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from tuijin.projects.models import Node, NodeType, PlanEntry, PlanMonth, Project
-from tuijin.reporting.models import MonthlyReport
+from tuijin.lib.i18n import phrasebook
+from tuijin.projects.models import Node, NodeType, PlanEntry, Project
+from tuijin.reporting.models import MonthlyReport, ProjectYearInvestment
 
 from ..choices import Direction, Method, Window
 from ..scoring import HUNDRED, Raw, fmt
-from .base import UNCOUNTED_REPORT_STATUS, Indicator, RaceContext, dec, in_list, register, rows
+from .base import UNCOUNTED_REPORT_STATUS, Indicator, RaceContext, dec, register, rows
 
 P = Project._meta.db_table
 PE = PlanEntry._meta.db_table
-PM = PlanMonth._meta.db_table
 N = Node._meta.db_table
 NT = NodeType._meta.db_table
 R = MonthlyReport._meta.db_table
+Y = ProjectYearInvestment._meta.db_table
 ALIVE = "p.deleted_at IS NULL AND p.status <> 'withdrawn'"
 Q4 = Decimal("0.0001")
 
 
 def _units(ctx: RaceContext) -> tuple[str, list]:
-    marks, values = in_list(ctx.unit_ids)
-    return f"p.{ctx.unit_column} IN ({marks})", values
+    """The projects of any unit: figures are read back for the competing units only, so
+    rows of other units change nothing, and 2,000 towns need no 2,000-item IN list (parsing
+    its placeholders cost more than some of the queries)."""
+    return f"p.{ctx.unit_column} IS NOT NULL", []
 
 
 def _counted() -> tuple[str, list]:
@@ -63,11 +65,14 @@ def _one_pass(sql: str, params: list, sums: list[str], sort_key: str, limit: int
     ({unit_id: [sums]}, {unit_id: [(project_id, name, sort_key, *extra columns)]})."""
     sum_cols = ", ".join(f"SUM({c}) OVER (PARTITION BY t.unit_id) AS s{i}" for i, c in enumerate(sums))
     extra_cols = f", {extra}" if extra else ""
+    # MATERIALIZED: each project's figures are computed once, not again in every window
+    # expression that names them (numeric sums of up to twelve month columns).
     ranked = f"""
+        WITH t AS MATERIALIZED ({sql})
         SELECT * FROM (
             SELECT t.unit_id, t.project_id, t.name, {sort_key} AS sort_key{extra_cols}, {sum_cols},
                    ROW_NUMBER() OVER (PARTITION BY t.unit_id ORDER BY {sort_key} DESC, t.project_id) AS rn
-            FROM ({sql}) t
+            FROM t
         ) ranked WHERE rn <= %s"""
     totals: dict[int, list] = {}
     tops: dict[int, list] = {}
@@ -100,23 +105,22 @@ class PlanCompletion(Indicator):
     def _base(self, ctx):
         first, last = ctx.months
         units_sql, unit_params = _units(ctx)
-        counted_sql, counted_params = _counted()
+        # The schedule of the window from the line's stored split (plan_m1 …, kept equal to its
+        # month rows), the investment from the project-year totals (kept exact with the reports).
+        sched = " + ".join(f"pe.plan_m{m}" for m in range(first, last + 1))
+        done = " + ".join(f"y.m{m}" for m in range(first, last + 1))
         sql = f"""
             SELECT p.{ctx.unit_column} AS unit_id, p.id AS project_id, p.name AS name,
-                   pe.planned_investment AS planned, COALESCE(s.sched, 0) AS sched, COALESCE(d.done, 0) AS done
+                   pe.planned_investment AS planned, {sched} AS sched, COALESCE({done}, 0) AS done
             FROM {PE} pe
             JOIN {P} p ON p.id = pe.project_id
-            LEFT JOIN (SELECT pm.entry_id, SUM(pm.amount) AS sched FROM {PM} pm JOIN {PE} e ON e.id = pm.entry_id
-                       WHERE e.version_id = %s AND pm.month BETWEEN %s AND %s GROUP BY pm.entry_id) s ON s.entry_id = pe.id
-            LEFT JOIN (SELECT r.project_id, SUM(r.amount) AS done FROM {R} r
-                       WHERE r.year = %s AND r.month BETWEEN %s AND %s AND {counted_sql} GROUP BY r.project_id) d
-                   ON d.project_id = pe.project_id
+            LEFT JOIN {Y} y ON y.project_id = pe.project_id AND y.year = %s
             WHERE pe.version_id = %s AND {ALIVE} AND {units_sql}"""
-        params = [ctx.plan_version_id, first, last, ctx.period.year, first, last, *counted_params,
-                  ctx.plan_version_id, *unit_params]
+        params = [ctx.period.year, ctx.plan_version_id, *unit_params]
         return sql, params
 
     def compute(self, ctx):
+        _ = phrasebook()  # the same messages for every unit and project
         if ctx.plan_version_id is None:
             return {u: Raw(None, missing_reason=_("no annual plan for %(year)s") % {"year": ctx.period.year}) for u in ctx.unit_ids}
         sql, params = self._base(ctx)
@@ -154,20 +158,23 @@ class InvestmentGrowth(Indicator):
     projects_heading = gettext_lazy("the largest falls")
 
     def compute(self, ctx):
+        _ = phrasebook()  # the same messages for every unit and project
         first, last = ctx.months
         year = ctx.period.year
         units_sql, unit_params = _units(ctx)
-        counted_sql, counted_params = _counted()
+        # From the project-year totals (one row per project and year, kept exact with the
+        # reports), not the reports themselves.
+        # Each project's row of this year and of last year: no grouping needed.
+        cur = " + ".join(f"c.m{m}" for m in range(first, last + 1))
+        prev = " + ".join(f"l.m{m}" for m in range(first, last + 1))
         per_project = f"""
-            SELECT p.{ctx.unit_column} AS unit_id, p.id AS project_id, p.name AS name, a.cur, a.prev
-            FROM (SELECT r.project_id,
-                         SUM(CASE WHEN r.year = %s THEN r.amount ELSE 0 END) AS cur,
-                         SUM(CASE WHEN r.year = %s THEN r.amount ELSE 0 END) AS prev
-                  FROM {R} r WHERE r.year IN (%s, %s) AND r.month BETWEEN %s AND %s AND {counted_sql}
-                  GROUP BY r.project_id) a
-            JOIN {P} p ON p.id = a.project_id
-            WHERE {units_sql}"""
-        params = [year, year - 1, year, year - 1, first, last, *counted_params, *unit_params]
+            SELECT p.{ctx.unit_column} AS unit_id, p.id AS project_id, p.name AS name,
+                   COALESCE({cur}, 0) AS cur, COALESCE({prev}, 0) AS prev
+            FROM {P} p
+            LEFT JOIN {Y} c ON c.project_id = p.id AND c.year = %s
+            LEFT JOIN {Y} l ON l.project_id = p.id AND l.year = %s
+            WHERE (c.id IS NOT NULL OR l.id IS NOT NULL) AND {units_sql}"""
+        params = [year, year - 1, *unit_params]
         totals, tops = _one_pass(per_project, params, ["t.cur", "t.prev"], "t.prev - t.cur", 3)
         out = {}
         for unit_id in ctx.unit_ids:
@@ -203,6 +210,7 @@ class NewStartRate(Indicator):
     projects_heading = gettext_lazy("not started yet")
 
     def compute(self, ctx):
+        _ = phrasebook()  # the same messages for every unit and project
         if ctx.plan_version_id is None:
             return {u: Raw(None, missing_reason=_("no annual plan")) for u in ctx.unit_ids}
         units_sql, unit_params = _units(ctx)
@@ -249,6 +257,7 @@ class OverdueStarts(Indicator):
     projects_heading = gettext_lazy("should have started")
 
     def compute(self, ctx):
+        _ = phrasebook()  # the same messages for every unit and project
         if ctx.plan_version_id is None:
             return {u: Raw(None, missing_reason=_("no annual plan")) for u in ctx.unit_ids}
         first, last = ctx.months
@@ -282,6 +291,7 @@ class Completions(Indicator):
     projects_heading = gettext_lazy("completed or into operation")
 
     def compute(self, ctx):
+        _ = phrasebook()  # the same messages for every unit and project
         units_sql, unit_params = _units(ctx)
         per_project = f"""
             SELECT p.{ctx.unit_column} AS unit_id, p.id AS project_id, p.name AS name, t.name AS note, n.actual_date AS day
@@ -310,6 +320,7 @@ class ReportsOnTime(Indicator):
     projects_heading = gettext_lazy("most reports missing or late")
 
     def compute(self, ctx):
+        _ = phrasebook()  # the same messages for every unit and project
         if ctx.plan_version_id is None:
             return {u: Raw(None, missing_reason=_("no annual plan")) for u in ctx.unit_ids}
         first, last = ctx.months
@@ -356,6 +367,7 @@ class SelectorIndicator(Indicator):
     text = ""
 
     def compute(self, ctx):
+        _ = phrasebook()  # the same messages for every unit and project
         selector = self.source()
         kwargs = {"over": ctx.over, "unit_ids": ctx.unit_ids, "start": ctx.window_start, "end": ctx.window_end}
         accepted = inspect.signature(selector).parameters
@@ -387,6 +399,7 @@ class ProblemsClosedOnTime(Indicator):
     default_method = Method.LINEAR
 
     def compute(self, ctx):
+        _ = phrasebook()  # the same messages for every unit and project
         closures = {c.unit.pk: c for c in self.source()(ctx.window_start, ctx.window_end)}
         out = {}
         for unit_id in ctx.unit_ids:
@@ -424,17 +437,17 @@ class AttractionLanded(Indicator):
     projects_heading = gettext_lazy("signed or started")
 
     def compute(self, ctx):
+        _ = phrasebook()  # the same messages for every unit and project
         column = "town_id" if ctx.unit_column == "town_id" else "responsible_unit_id"
-        marks, unit_params = in_list(ctx.unit_ids)
         per_lead = f"""
             SELECT l.{column} AS unit_id, l.id AS project_id, l.name AS name,
                    (CASE WHEN l.signed_on BETWEEN %s AND %s THEN 1 ELSE 0 END)
                  + (CASE WHEN l.started_on BETWEEN %s AND %s THEN 1 ELSE 0 END) AS events,
                    l.intended_amount AS amount
             FROM {_table("breakthroughs.Lead")} l
-            WHERE l.{column} IN ({marks}) AND (l.signed_on BETWEEN %s AND %s OR l.started_on BETWEEN %s AND %s)"""
+            WHERE l.{column} IS NOT NULL AND (l.signed_on BETWEEN %s AND %s OR l.started_on BETWEEN %s AND %s)"""
         window = [ctx.window_start, ctx.window_end]
-        params = [*window, *window, *unit_params, *window, *window]
+        params = [*window, *window, *window, *window]
         totals, tops = _one_pass(per_lead, params, ["t.events"], "t.amount", 5)
         out = {}
         for unit_id in ctx.unit_ids:
@@ -457,6 +470,7 @@ class FundsSecured(Indicator):
     projects_heading = gettext_lazy("the largest approvals")
 
     def compute(self, ctx):
+        _ = phrasebook()  # the same messages for every unit and project
         units_sql, unit_params = _units(ctx)
         per_project = f"""
             SELECT p.{ctx.unit_column} AS unit_id, p.id AS project_id, p.name AS name, SUM(f.approved) AS approved

@@ -11,18 +11,18 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from tuijin.projects.models import Node, NodeType, PlanEntry, PlanMonth, PlanVersion, Project
-from tuijin.reporting.models import MonthlyReport
+from tuijin.projects.models import Node, NodeType, PlanEntry, PlanVersion, Project
+from tuijin.reporting.models import MonthlyReport, ProjectYearInvestment
 
 from ..choices import Colour
 from .base import Finding, Rule, dec, months_between, register, rows
 
 P = Project._meta.db_table
 PE = PlanEntry._meta.db_table
-PM = PlanMonth._meta.db_table
 N = Node._meta.db_table
 NT = NodeType._meta.db_table
 R = MonthlyReport._meta.db_table
+Y = ProjectYearInvestment._meta.db_table
 ALIVE = "p.deleted_at IS NULL AND p.status = 'active'"
 ONE = Decimal("0.1")
 
@@ -54,19 +54,19 @@ class BehindSchedule(Rule):
         month, version = ctx.report_month, plan_version_id(ctx.year)
         if month < 1 or version is None:
             return []
+        # The schedule from the lines' stored split, the investment from the project-year
+        # totals: both kept exact by the services, one row per project each.
+        sched = " + ".join(f"pe.plan_m{m}" for m in range(1, month + 1))
+        done = " + ".join(f"y.m{m}" for m in range(1, month + 1))
         found = rows(f"""
             SELECT * FROM (
               SELECT p.id, p.town_id, p.department_id, pe.planned_investment AS planned,
-                     COALESCE(s.sched, 0) AS sched, COALESCE(d.done, 0) AS done
+                     {sched} AS sched, COALESCE({done}, 0) AS done
               FROM {PE} pe JOIN {P} p ON p.id = pe.project_id
-              JOIN (SELECT pm.entry_id, SUM(pm.amount) AS sched FROM {PM} pm JOIN {PE} e ON e.id = pm.entry_id
-                    WHERE e.version_id = %s AND pm.month <= %s GROUP BY pm.entry_id) s ON s.entry_id = pe.id
-              LEFT JOIN (SELECT r.project_id, SUM(r.amount) AS done FROM {R} r
-                         WHERE r.year = %s AND r.month <= %s AND r.status <> 'draft' GROUP BY r.project_id) d
-                     ON d.project_id = pe.project_id
+              LEFT JOIN {Y} y ON y.project_id = pe.project_id AND y.year = %s
               WHERE pe.version_id = %s AND pe.planned_investment > 0 AND {ALIVE}
             ) t WHERE (t.sched - t.done) * 100 >= %s * t.planned AND t.sched > 0""",
-            [version, month, ctx.year, month, version, yellow])
+            [ctx.year, version, yellow])
         out = []
         for pid, town, dept, planned, sched, done in found:
             planned, sched, done = dec(planned), dec(sched), dec(done)
