@@ -83,7 +83,7 @@ def approval_list(request):
     if status == "overdue":
         qs = qs.filter(unfinished, due_date__lt=today)
     elif status == "due_soon":
-        qs = qs.filter(unfinished, due_date__gte=today, due_date__lte=today + dt.timedelta(days=30))
+        qs = qs.filter(unfinished, due_date__gte=today, due_date__lte=today + dt.timedelta(days=selectors.SOON_DAYS))
     elif status == "open":
         qs = qs.filter(unfinished)
     elif status == "done":

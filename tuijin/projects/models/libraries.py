@@ -234,6 +234,11 @@ class PlanEntry(models.Model):
             models.UniqueConstraint(fields=["version", "project"], name="plan_entry_once_per_version"),
             models.CheckConstraint(condition=Q(planned_investment__gte=0), name="plan_investment_not_negative"),
         ]
+        indexes = [
+            # One category of a plan version (the new starts of the starts panel) without
+            # reading every line of the version.
+            models.Index(fields=["version", "category"], name="plan_entry_version_category"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project} · {self.version}"

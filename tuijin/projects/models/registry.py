@@ -170,7 +170,12 @@ class Project(models.Model):
             models.CheckConstraint(condition=Q(end_year__gte=models.F("start_year")), name="project_years_ordered"),
             models.CheckConstraint(condition=Q(total_investment__gte=0), name="project_investment_not_negative"),
         ]
-        indexes = [models.Index(fields=["town", "library", "stage"])]
+        indexes = [
+            models.Index(fields=["town", "library", "stage"]),
+            # The few deleted projects, for anti-joins that leave them out of county-wide counts
+            # without joining every row to every live project.
+            models.Index(fields=["id"], condition=Q(deleted_at__isnull=False), name="project_deleted"),
+        ]
 
     def __str__(self) -> str:
         return self.name
