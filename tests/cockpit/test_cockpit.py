@@ -99,6 +99,32 @@ def test_the_cockpit_runs_the_same_small_number_of_queries_for_any_number_of_pro
         client.get("/cockpit/")
 
 
+def test_the_red_light_figure_counts_projects_under_an_open_red_light(cast, make_project):
+    """Two open red lights on one project count once; a cleared red light and an open yellow
+    one do not count; a deleted project's open red light still counts, as it always has."""
+    from tuijin.projects.services.registry import project_soft_delete
+    from tuijin.supervision.models import Light
+
+    today = dt.date(2026, 7, 15)
+    twice, cleared, yellow, deleted = (make_project() for _ in range(4))
+
+    def light(project, rule, colour, cleared_on=None):
+        Light.objects.create(project=project, town=cast.town, rule=rule, colour=colour, reason="落后序时进度",
+                             first_seen=dt.date(2026, 7, 1), last_seen=today, cleared_on=cleared_on)
+
+    light(twice, "behind_schedule", "red")
+    light(twice, "node_overdue", "red")
+    light(cleared, "behind_schedule", "red", cleared_on=dt.date(2026, 7, 10))
+    light(yellow, "behind_schedule", "yellow")
+    light(deleted, "behind_schedule", "red")
+    project_soft_delete(project=deleted, by=cast.office)
+    panel = selectors.red_lights(today)
+    assert panel["count"] == 2
+    assert {row.project_id for row in panel["rows"]} == {twice.pk, deleted.pk}
+    light(cleared, "node_overdue", "red")
+    assert selectors.red_lights(today)["count"] == 3
+
+
 def test_the_meeting_room_screen_is_dark_and_full_screen(cast):
     page = cast.client("leader").get("/cockpit/?screen=1").content.decode()
     assert 'class="cockpit screen"' in page

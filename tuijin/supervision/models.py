@@ -68,6 +68,9 @@ class Light(models.Model):
             # The latest open lights of a colour (the cockpit's red list) read from the index
             # instead of sorting every open light: 145 ms → under 1 ms at 67,000 red lights.
             models.Index(fields=["colour", "-first_seen", "id"], condition=Q(cleared_on__isnull=True), name="light_open_latest"),
+            # The projects under an open light of a colour (the cockpit's count of projects
+            # under red light), in project order: distinct projects without sorting or hashing.
+            models.Index(fields=["colour", "project"], condition=Q(cleared_on__isnull=True), name="light_open_colour_project"),
         ]
 
     def __str__(self) -> str:
