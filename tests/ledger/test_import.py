@@ -169,3 +169,21 @@ def test_dry_run_reports_without_writing(cast, plan_file):
     report = run(plan_file, cast.office, year=2026, library="annual", dry_run=True)
     assert report.ok and report.count(RowOutcome.CREATED) == 4 and not report.written
     assert Project.objects.count() == 0
+
+
+def test_a_reimport_that_moves_a_project_and_changes_its_plan_keeps_the_town_totals(cast, plan_file, tmp_path):
+    from tuijin.reporting.models import TownPlanTotals
+    from tuijin.reporting.towns import town_mismatches
+
+    run(plan_file, cast.office, year=2026, library="annual")
+    assert town_mismatches() == []
+    changed = [list(r) for r in PROJECTS]
+    changed[0][10] = cast.other_town.name  # 智能家电产业园一期 moves town
+    changed[0][7] = "5000"  # and its 2026 plan rises
+    changed[2][6] = "100"  # 新材料研发中心: only the opening balance changes
+    report = run(plan_workbook(tmp_path / "v2.xlsx", plan_rows(changed)), cast.office, year=2026, library="annual")
+    assert [r.errors for r in report.rows if r.errors] == []
+    assert town_mismatches() == []
+    moved = TownPlanTotals.objects.get(town=cast.other_town, version__year=2026)
+    assert (moved.lines, moved.planned) == (1, Decimal("5000"))
+    assert sum(getattr(moved, f"plan_m{m}") for m in range(1, 13)) == Decimal("5000")  # re-split with the new plan

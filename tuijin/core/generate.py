@@ -35,6 +35,7 @@ from tuijin.projects.models import (
 from tuijin.projects.reference import load_reference_data
 from tuijin.projects.services.libraries import library_for, working_version
 from tuijin.projects.services.split import split_values
+from tuijin.projects.signals import plan_lines_changed
 
 SEASON = [4, 3, 7, 8, 9, 11, 8, 8, 10, 9, 10, 13]
 STAGES = [
@@ -200,4 +201,5 @@ def _plan(ctx: GenerateContext) -> None:
     bulk_insert(PlanEntry, plan_rows, with_pk=True)
     reset_sequence(PlanEntry)
     bulk_insert(PlanMonth, month_rows)
+    plan_lines_changed.send(sender=PlanEntry, entry_ids=None)  # the split was written with the lines
     ctx.counts["plan_entries"] = len(plan_rows)

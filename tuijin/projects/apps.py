@@ -23,4 +23,4 @@ class ProjectsConfig(AppConfig):
     home_panels = [(10, "tuijin.projects.views.home.panel")]
 
     def ready(self) -> None:
-        from . import audit  # noqa: F401  (registers models with the audit log)
+        from . import audit, signals  # noqa: F401  (the audit log's models; the town-move signal)

@@ -240,4 +240,71 @@ class ProjectYearInvestment(models.Model):
         return [getattr(self, name) for name in MONTH_FIELDS]
 
 
-from . import totals  # noqa: E402, F401  (connects the receivers that keep ProjectYearInvestment exact)
+class TownYearInvestment(models.Model):
+    """A town's counted investment month by month in one year: the sum of its projects'
+    :class:`ProjectYearInvestment` rows, so that the overview, the cockpit, the trend charts
+    and the forecast read one row per town instead of one per project. Kept exact by
+    ``tuijin.reporting.towns`` (each change of a project-year total, each project moved to
+    another town); projects without a town are not in it (the selectors add them)."""
+
+    town = models.ForeignKey("orgs.Unit", verbose_name=_("town"), on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    m1 = models.DecimalField(_("January (10k yuan)"), max_digits=20, decimal_places=4, default=Decimal(0))
+    m2 = models.DecimalField(_("February (10k yuan)"), max_digits=20, decimal_places=4, default=Decimal(0))
+    m3 = models.DecimalField(_("March (10k yuan)"), max_digits=20, decimal_places=4, default=Decimal(0))
+    m4 = models.DecimalField(_("April (10k yuan)"), max_digits=20, decimal_places=4, default=Decimal(0))
+    m5 = models.DecimalField(_("May (10k yuan)"), max_digits=20, decimal_places=4, default=Decimal(0))
+    m6 = models.DecimalField(_("June (10k yuan)"), max_digits=20, decimal_places=4, default=Decimal(0))
+    m7 = models.DecimalField(_("July (10k yuan)"), max_digits=20, decimal_places=4, default=Decimal(0))
+    m8 = models.DecimalField(_("August (10k yuan)"), max_digits=20, decimal_places=4, default=Decimal(0))
+    m9 = models.DecimalField(_("September (10k yuan)"), max_digits=20, decimal_places=4, default=Decimal(0))
+    m10 = models.DecimalField(_("October (10k yuan)"), max_digits=20, decimal_places=4, default=Decimal(0))
+    m11 = models.DecimalField(_("November (10k yuan)"), max_digits=20, decimal_places=4, default=Decimal(0))
+    m12 = models.DecimalField(_("December (10k yuan)"), max_digits=20, decimal_places=4, default=Decimal(0))
+
+    class Meta:
+        verbose_name = _("town investment by month")
+        verbose_name_plural = _("town investment by month")
+        constraints = [models.UniqueConstraint(fields=["town", "year"], name="town_year_investment_once")]
+        indexes = [models.Index(fields=["year"], name="town_year_investment_year")]
+
+    def __str__(self) -> str:
+        return f"{self.town_id} {self.year}"
+
+
+class TownPlanTotals(models.Model):
+    """The lines of one version of the annual plan summed per town: how many, the annual
+    planned investment, the opening balance and the monthly split (``plan_m1`` …). Kept exact
+    by ``tuijin.reporting.towns`` whenever plan lines are written or a project moves to
+    another town; lines of projects without a town are not in it (the selectors add them)."""
+
+    version = models.ForeignKey(
+        "projects.PlanVersion", verbose_name=_("plan version"), on_delete=models.CASCADE, related_name="+"
+    )
+    town = models.ForeignKey("orgs.Unit", verbose_name=_("town"), on_delete=models.CASCADE, related_name="+")
+    lines = models.PositiveIntegerField(_("plan lines"), default=0)
+    planned = models.DecimalField(_("annual planned investment (10k yuan)"), max_digits=20, decimal_places=4, default=Decimal(0))
+    opening = models.DecimalField(_("completed to last year-end (10k yuan)"), max_digits=20, decimal_places=4, default=Decimal(0))
+    plan_m1 = models.DecimalField(_("January (10k yuan)"), max_digits=20, decimal_places=4, default=Decimal(0))
+    plan_m2 = models.DecimalField(_("February (10k yuan)"), max_digits=20, decimal_places=4, default=Decimal(0))
+    plan_m3 = models.DecimalField(_("March (10k yuan)"), max_digits=20, decimal_places=4, default=Decimal(0))
+    plan_m4 = models.DecimalField(_("April (10k yuan)"), max_digits=20, decimal_places=4, default=Decimal(0))
+    plan_m5 = models.DecimalField(_("May (10k yuan)"), max_digits=20, decimal_places=4, default=Decimal(0))
+    plan_m6 = models.DecimalField(_("June (10k yuan)"), max_digits=20, decimal_places=4, default=Decimal(0))
+    plan_m7 = models.DecimalField(_("July (10k yuan)"), max_digits=20, decimal_places=4, default=Decimal(0))
+    plan_m8 = models.DecimalField(_("August (10k yuan)"), max_digits=20, decimal_places=4, default=Decimal(0))
+    plan_m9 = models.DecimalField(_("September (10k yuan)"), max_digits=20, decimal_places=4, default=Decimal(0))
+    plan_m10 = models.DecimalField(_("October (10k yuan)"), max_digits=20, decimal_places=4, default=Decimal(0))
+    plan_m11 = models.DecimalField(_("November (10k yuan)"), max_digits=20, decimal_places=4, default=Decimal(0))
+    plan_m12 = models.DecimalField(_("December (10k yuan)"), max_digits=20, decimal_places=4, default=Decimal(0))
+
+    class Meta:
+        verbose_name = _("town plan totals")
+        verbose_name_plural = _("town plan totals")
+        constraints = [models.UniqueConstraint(fields=["version", "town"], name="town_plan_totals_once")]
+
+    def __str__(self) -> str:
+        return f"{self.version_id} {self.town_id}"
+
+
+from . import totals, towns  # noqa: E402, F401  (connect the receivers that keep the stored totals exact)

@@ -50,10 +50,19 @@ from tuijin.orgs.models import Unit
 from tuijin.projects.choices import NodeStatus, PlanCategory
 from tuijin.projects.models import Category, IndustryChain, Node, PlanEntry, PlanVersion, Project
 
-from .models import MONTH_FIELDS, MonthlyReport, ProjectYearInvestment, ReportStatus
+from .models import (
+    MONTH_FIELDS,
+    MonthlyReport,
+    ProjectYearInvestment,
+    ReportStatus,
+    TownPlanTotals,
+    TownYearInvestment,
+)
 from .totals import upto as months_upto
 
 ZERO = Decimal(0)
+#: Above this many keys, :func:`unit_names` reads the whole table instead of an IN list.
+MANY_KEYS = 200
 MONEY = DecimalField(max_digits=20, decimal_places=4)
 START_NODE = "start"
 REGISTRATION_NODE = "registration"
@@ -244,10 +253,69 @@ class Figures:
         self.projects += other.projects
 
 
+def _investment_sums(year: int, month: int, prefix: str = "") -> dict:
+    return {
+        "month_amount": Sum(f"{prefix}m{month}", filter=Q(year=year)),
+        "ytd": Sum(months_upto(month, prefix), filter=Q(year=year), output_field=MONEY),
+        "ly_month": Sum(f"{prefix}m{month}", filter=Q(year=year - 1)),
+        "ly_ytd": Sum(months_upto(month, prefix), filter=Q(year=year - 1), output_field=MONEY),
+    }
+
+
+def _plan_sums(month: int, *, stored: bool) -> dict:
+    if stored:  # TownPlanTotals: already summed per town
+        return {"plan": Sum("planned"), "opening": Sum("opening"), "n": Sum("lines"),
+                "due": Sum(months_upto(month, "plan_"), output_field=MONEY)}
+    return {"plan": Sum("planned_investment"), "opening": Sum("opening_cumulative"), "n": Count("pk"),
+            # The schedule to date from the lines' stored split: no pass over the month rows.
+            "due": Sum(months_upto(month, "plan_"), output_field=MONEY)}
+
+
+def _grouped_by_town(year: int, month: int, version: int | None, *, county: bool) -> tuple[list, list]:
+    """Reports and plan rows per town from the towns' stored totals (tuijin.reporting.towns),
+    with the projects without a town added from their own rows (key None): two queries, each a
+    UNION ALL of a few thousand town rows and the few town-less projects. ``county`` sums all
+    into one row (key 0)."""
+    if county:
+        town_key = none_key = Value(0, output_field=IntegerField())
+    else:
+        town_key, none_key = F("town_id"), Value(None, output_field=IntegerField())
+    reports = (
+        TownYearInvestment.objects.filter(year__in=[year - 1, year]).order_by().values(k=town_key)
+        .annotate(**_investment_sums(year, month))
+        .union(
+            ProjectYearInvestment.objects.filter(year__in=[year - 1, year], project__town__isnull=True)
+            .order_by().values(k=none_key).annotate(**_investment_sums(year, month)),
+            all=True,
+        )
+    )
+    plans = (
+        TownPlanTotals.objects.filter(version_id=version).order_by().values(k=town_key)
+        .annotate(**_plan_sums(month, stored=True))
+        .union(
+            PlanEntry.objects.filter(version_id=version, project__town__isnull=True)
+            .order_by().values(k=none_key).annotate(**_plan_sums(month, stored=False)),
+            all=True,
+        )
+    )
+    return list(reports), list(plans)
+
+
 def _grouped(by: str | None, year: int, month: int) -> dict[int | None, Figures]:
-    """Two grouped queries (reports, plan lines with their stored split), merged by unit key."""
+    """Two grouped queries (reports, plan lines with their stored split), merged by unit key;
+    by town and for the county, from the towns' stored totals."""
     field_name = GROUPINGS[by][0] if by else None
     version = plan_version_id(year)
+    out: dict[int | None, Figures] = {}
+
+    def row(key) -> Figures:
+        if key not in out:
+            out[key] = Figures(key=key, name="")
+        return out[key]
+
+    if by in ("town", None):
+        reports, plans = _grouped_by_town(year, month, version, county=by is None)
+        return _merge(out, row, reports, plans)
 
     def key_of(prefix: str):
         return F(f"{prefix}{field_name}") if field_name else Value(0, output_field=IntegerField())
@@ -258,40 +326,31 @@ def _grouped(by: str | None, year: int, month: int) -> dict[int | None, Figures]
         ProjectYearInvestment.objects.filter(year__in=[year - 1, year])
         .order_by()
         .values(k=key_of("project__"))
-        .annotate(
-            month_amount=Sum(f"m{month}", filter=Q(year=year)),
-            ytd=Sum(months_upto(month), filter=Q(year=year), output_field=MONEY),
-            ly_month=Sum(f"m{month}", filter=Q(year=year - 1)),
-            ly_ytd=Sum(months_upto(month), filter=Q(year=year - 1), output_field=MONEY),
-        )
+        .annotate(**_investment_sums(year, month))
     )
     plans = (
         PlanEntry.objects.filter(version_id=version)
         .order_by()
         .values(k=key_of("project__"))
-        .annotate(
-            plan=Sum("planned_investment"),
-            opening=Sum("opening_cumulative"),
-            n=Count("pk"),
-            # The schedule to date from the lines' stored split: no pass over the month rows.
-            due=Sum(months_upto(month, "plan_"), output_field=MONEY),
-        )
+        .annotate(**_plan_sums(month, stored=False))
     )
-    out: dict[int | None, Figures] = {}
+    return _merge(out, row, reports, plans)
 
-    def row(key) -> Figures:
-        if key not in out:
-            out[key] = Figures(key=key, name="")
-        return out[key]
 
+def _merge(out, row, reports, plans) -> dict[int | None, Figures]:
+    # A key may come twice (the county's towns and its town-less projects): add, not replace.
     for r in reports:
         f = row(r["k"])
-        f.month, f.ytd = r["month_amount"] or ZERO, r["ytd"] or ZERO
-        f.last_year_month, f.last_year_ytd = r["ly_month"] or ZERO, r["ly_ytd"] or ZERO
+        f.month += r["month_amount"] or ZERO
+        f.ytd += r["ytd"] or ZERO
+        f.last_year_month += r["ly_month"] or ZERO
+        f.last_year_ytd += r["ly_ytd"] or ZERO
     for r in plans:
         f = row(r["k"])
-        f.annual_plan, f.opening, f.projects = r["plan"] or ZERO, r["opening"] or ZERO, r["n"]
-        f.planned_to_date = r["due"] or ZERO
+        f.annual_plan += r["plan"] or ZERO
+        f.opening += r["opening"] or ZERO
+        f.projects += r["n"] or 0
+        f.planned_to_date += r["due"] or ZERO
     return out
 
 
@@ -322,10 +381,14 @@ def unit_figures(
 def unit_names(by: str, keys: Iterable[int]) -> dict[int, str]:
     """{key: display name} of the units of a grouping, in the units' own order. One query."""
     model = GROUPINGS[by][1]
+    keys = set(keys)
+    # Thousands of keys (a province's towns): read the whole table, a few thousand short rows,
+    # rather than bind an IN list of thousands of values (ten times slower than the query).
+    qs = model.objects.all() if len(keys) > MANY_KEYS else model.objects.filter(pk__in=keys)
     if model is Unit:
-        rows = Unit.objects.filter(pk__in=list(keys)).values_list("pk", "short_name", "name")
-        return {pk: short or name for pk, short, name in rows}
-    return dict(model.objects.filter(pk__in=list(keys)).values_list("pk", "name"))
+        rows = qs.values_list("pk", "short_name", "name")
+        return {pk: short or name for pk, short, name in rows if pk in keys}
+    return {pk: name for pk, name in qs.values_list("pk", "name") if pk in keys}
 
 
 def total_of(units: Iterable[Figures], share: Decimal | None = None) -> Figures:
@@ -352,13 +415,23 @@ def county_figures(year: int, month: int) -> Figures:
 
 def monthly_series(year_from: int, year_to: int, *, town_id: int | None = None) -> dict[int, list[Decimal]]:
     """{year: [amount of month 1..12]} for the county or one town — the trend charts' data."""
-    qs = ProjectYearInvestment.objects.filter(year__gte=year_from, year__lte=year_to)
-    if town_id is not None:
-        qs = qs.filter(project__town_id=town_id)
     series = {y: [ZERO] * 12 for y in range(year_from, year_to + 1)}
-    for r in qs.order_by().values("year").annotate(**{name: Sum(name) for name in MONTH_FIELDS}):
-        series[r["year"]] = [r[name] or ZERO for name in MONTH_FIELDS]
+    for r in _yearly(year_from, year_to, town_id, {name: Sum(name) for name in MONTH_FIELDS}):
+        series[r["year"]] = [a + (r[name] or ZERO) for a, name in zip(series[r["year"]], MONTH_FIELDS, strict=True)]
     return series
+
+
+def _yearly(year_from: int, year_to: int, town_id: int | None, sums: dict) -> QuerySet:
+    """``sums`` per year over the towns' stored rows (one town's with ``town_id``), and for
+    the county plus the projects without a town: one query; a year may come twice."""
+    towns = TownYearInvestment.objects.filter(year__gte=year_from, year__lte=year_to)
+    if town_id is not None:
+        return towns.filter(town_id=town_id).order_by().values("year").annotate(**sums)
+    townless = ProjectYearInvestment.objects.filter(year__gte=year_from, year__lte=year_to, project__town__isnull=True)
+    return (
+        towns.order_by().values("year").annotate(**sums)
+        .union(townless.order_by().values("year").annotate(**sums), all=True)
+    )
 
 
 # ---------------------------------------------------------------- starts and registration
@@ -523,13 +596,12 @@ def _forecast_amount(ytd: Decimal, share: Decimal) -> Decimal:
 
 def _year_pattern(year: int, month: int, years_back: int = 5) -> dict[int, tuple[Decimal, Decimal]]:
     """{past year: (investment to month M, whole-year investment)} for the county. One query."""
-    rows = (
-        ProjectYearInvestment.objects.filter(year__gte=year - years_back, year__lt=year)
-        .order_by()
-        .values("year")
-        .annotate(upto=Sum(months_upto(month), output_field=MONEY), total=Sum(months_upto(12), output_field=MONEY))
-    )
-    return {r["year"]: (r["upto"] or ZERO, r["total"] or ZERO) for r in rows if r["total"]}
+    sums = {"upto": Sum(months_upto(month), output_field=MONEY), "total": Sum(months_upto(12), output_field=MONEY)}
+    pattern: dict[int, tuple[Decimal, Decimal]] = {}
+    for r in _yearly(year - years_back, year - 1, None, sums):
+        upto, total = pattern.get(r["year"], (ZERO, ZERO))
+        pattern[r["year"]] = (upto + (r["upto"] or ZERO), total + (r["total"] or ZERO))
+    return {y: v for y, v in pattern.items() if v[1]}
 
 
 def typical_share(year: int, month: int) -> Decimal | None:

@@ -34,7 +34,11 @@ def upto(month: int, prefix: str = "") -> Combinable:
 
 @transaction.atomic
 def totals_refresh(*, pairs: Iterable[tuple[int, int]]) -> None:
-    """Recompute the rows of the given (project id, year) pairs from their counted reports."""
+    """Recompute the rows of the given (project id, year) pairs from their counted reports,
+    and the rows of their towns (tuijin.reporting.towns)."""
+    from . import towns
+
+    changed: set[tuple[int, int]] = set()
     for project_id, year in set(pairs):
         row = ProjectYearInvestment.objects.select_for_update().filter(project_id=project_id, year=year).first()
         if row is None:
@@ -52,12 +56,18 @@ def totals_refresh(*, pairs: Iterable[tuple[int, int]]) -> None:
         values = {f"m{m}": sums.get(m) or ZERO for m in range(1, 13)}
         if any(getattr(row, name) != value for name, value in values.items()):
             ProjectYearInvestment.objects.filter(pk=row.pk).update(**values)
+            changed.add((project_id, year))
+    if changed:
+        town_of = towns.towns_of_projects(pid for pid, _year in changed)
+        towns.town_years_refresh(pairs=[(town_of.get(pid), year) for pid, year in changed])
 
 
 @transaction.atomic
 def totals_rebuild(*, project_ids: Iterable[int] | None = None) -> int:
     """Rebuild the rows (of some projects, or all) from the reports in one set-based
-    statement; returns how many rows were written."""
+    statement, and their towns' rows; returns how many project-year rows were written."""
+    from . import towns
+
     table = connection.ops.quote_name(ProjectYearInvestment._meta.db_table)
     reports = connection.ops.quote_name(MonthlyReport._meta.db_table)
     scope, params = "", []
@@ -65,6 +75,7 @@ def totals_rebuild(*, project_ids: Iterable[int] | None = None) -> int:
         ids = list(project_ids)
         if not ids:
             return 0
+        years = set(ProjectYearInvestment.objects.filter(project_id__in=ids).values_list("year", flat=True))
         ProjectYearInvestment.objects.filter(project_id__in=ids).delete()
         scope = f"AND project_id IN ({', '.join(['%s'] * len(ids))})"
         params = ids
@@ -78,7 +89,14 @@ def totals_rebuild(*, project_ids: Iterable[int] | None = None) -> int:
             f"SELECT project_id, year, {sums} FROM {reports} WHERE status <> %s {scope} GROUP BY project_id, year",
             [ReportStatus.DRAFT, *params],
         )
-        return cursor.rowcount
+        written = cursor.rowcount
+    if project_ids is None:
+        towns.town_years_rebuild()
+    else:
+        years |= set(ProjectYearInvestment.objects.filter(project_id__in=ids).values_list("year", flat=True))
+        town_ids = set(towns.towns_of_projects(ids).values())
+        towns.town_years_refresh(pairs=[(t, y) for t in town_ids for y in years])
+    return written
 
 
 @receiver(post_save, sender=MonthlyReport, dispatch_uid="reporting_totals_on_save")

@@ -45,6 +45,7 @@ from tuijin.projects.models.registry import national_code_validator
 from tuijin.projects.services.libraries import even_split, library_for, reserve_period, working_version
 from tuijin.projects.services.registry import next_project_code
 from tuijin.projects.services.split import split_refresh
+from tuijin.projects.signals import town_moves
 
 from .. import policy
 from ..choices import ImportStatus, LedgerField, RowOutcome
@@ -630,6 +631,9 @@ def _write(report: ImportReport, ctx: _Context, record: LedgerImport | None, pro
                 r.project.updated_at = now
             objs = [r.project for r in changed]
             Project.objects.bulk_update(objs, [n.removesuffix("_id") if n.endswith("_id") else n for n in names] + ["updated_at"], batch_size=1000)
+            if "town_id" in names:
+                town_moves({r.project_id: ctx.existing[r.project_id]["town_id"] for r in changed},
+                           {r.project_id: r.project.town_id for r in changed})
         # 3. libraries and the annual plan
         if ctx.options.library:
             _write_library(report, ctx, rows, now)
@@ -715,7 +719,8 @@ def _write_library(report: ImportReport, ctx: _Context, rows: list[RowResult], n
             if a
         ),
     )
-    split_refresh(entry_ids=[pk for pk, _amount, _month in resplit])
+    # Stored splits of re-split lines, and the towns' plan totals of every line written.
+    split_refresh(entry_ids=[pk for pk, _amount, _month in resplit] + [e.pk for e in to_update])
 
 
 def _write_history(rows: list[RowResult], ctx: _Context, record: LedgerImport | None, report: ImportReport) -> None:

@@ -183,6 +183,14 @@ class Project(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("projects:detail", args=[self.pk])
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        project = super().from_db(db, field_names, values)
+        # The town as loaded: a save that changes it tells tuijin.projects.signals.projects_moved.
+        if "town_id" in project.__dict__:
+            project._loaded_town_id = project.town_id
+        return project
+
     def clean(self) -> None:
         errors = {}
         if self.start_year and self.end_year and self.end_year < self.start_year:

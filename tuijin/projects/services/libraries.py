@@ -35,6 +35,7 @@ from ..models import (
     Project,
 )
 from ..models.libraries import SPLIT_FIELDS
+from ..signals import plan_lines_changed
 from .split import split_values
 
 logger = logging.getLogger(__name__)
@@ -391,6 +392,7 @@ def plan_entry_write(*, entry: LibraryEntry, plan: PlanData) -> PlanEntry:
         elif row.amount != amount:
             row.amount = amount
             row.save()
+    plan_lines_changed.send(sender=PlanEntry, entry_ids=[plan_entry.pk])
     return plan_entry
 
 
@@ -445,6 +447,7 @@ def plan_freeze(*, year: int, by, label: str = "") -> PlanVersion:
     PlanMonth.objects.bulk_create(
         [PlanMonth(entry=copy, month=m.month, amount=m.amount) for e, copy in zip(entries, copies, strict=True) for m in e.months.all()]
     )
+    plan_lines_changed.send(sender=PlanEntry, entry_ids=[c.pk for c in copies])
     return version
 
 

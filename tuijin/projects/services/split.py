@@ -27,6 +27,7 @@ from tuijin.lib.bulk import chunks
 
 from ..models import PlanEntry, PlanMonth
 from ..models.libraries import MONTHS, SPLIT_FIELDS
+from ..signals import plan_lines_changed
 
 ZERO = Decimal(0)
 
@@ -39,13 +40,17 @@ def _month_amount(month: int) -> Coalesce:
 
 def split_refresh(*, entry_ids: Iterable[int] | None = None) -> int:
     """Set the stored split of the given plan lines (every line with None) from their month
-    rows, one UPDATE per 500 lines; returns how many lines were written."""
+    rows, one UPDATE per 500 lines, and tell ``plan_lines_changed`` (the towns' plan totals
+    follow); returns how many lines were written. Bulk writers of plan lines end with it."""
     values = {f"plan_m{m}": _month_amount(m) for m in MONTHS}
     if entry_ids is None:
-        return PlanEntry.objects.update(**values)
-    written = 0
-    for chunk in chunks(sorted(set(entry_ids))):
-        written += PlanEntry.objects.filter(pk__in=chunk).update(**values)
+        written = PlanEntry.objects.update(**values)
+    else:
+        entry_ids = sorted(set(entry_ids))
+        written = 0
+        for chunk in chunks(entry_ids):
+            written += PlanEntry.objects.filter(pk__in=chunk).update(**values)
+    plan_lines_changed.send(sender=PlanEntry, entry_ids=entry_ids)
     return written
 
 
