@@ -65,7 +65,8 @@ def main() -> None:
         lines.append(f"| {label} | {seconds:.2f} | {queries} | {run.open_red:,} / {run.open_yellow:,} | {run.raised:,} | {run.cleared:,} |")
     lines += ["", "Open lights by rule: " + ", ".join(f"{k} {v:,}" for k, v in sorted(per_rule.items())) + ".",
               "Every rule is one set-based query over all projects (two for the two-yellows rule, which reads the lights); "
-              "the lights are then reconciled set-based through a staging table (three statements)."]
+              "the open lights are then read as rows and only the difference is written (closed and rewritten by id, "
+              "last day moved in one statement, new lights by COPY)."]
     if detached:
         lines.append("Not included: the open-data receiver on `ScanRun` (webhook events for new red lights), "
                      "detached for this measurement.")

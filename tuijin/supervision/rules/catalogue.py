@@ -67,6 +67,8 @@ class BehindSchedule(Rule):
               WHERE pe.version_id = %s AND pe.planned_investment > 0 AND {ALIVE}
             ) t WHERE (t.sched - t.done) * 100 >= %s * t.planned AND t.sched > 0""",
             [ctx.year, version, yellow])
+        message = _("By month %(m)s: %(done)s of %(planned)s 万元 done (%(c)s%%) against a schedule of %(s)s%%, "
+                    "%(g)s points behind")
         out = []
         for pid, town, dept, planned, sched, done in found:
             planned, sched, done = dec(planned), dec(sched), dec(done)
@@ -75,12 +77,10 @@ class BehindSchedule(Rule):
             colour = self.colour_for(gap, yellow, red, strictly_above_red=True)
             if colour is None:
                 continue
-            out.append(Finding(pid, colour, _(
-                "By month %(m)s: %(done)s of %(planned)s 万元 done (%(c)s%%) against a schedule of %(s)s%%, "
-                "%(g)s points behind") % {"m": month, "done": f"{done:,.0f}", "planned": f"{planned:,.0f}",
-                                          "c": _pct(completion), "s": _pct(schedule), "g": _pct(gap)},
-                {"month": month, "completion": str(completion.quantize(ONE)), "schedule": str(schedule.quantize(ONE)),
-                 "gap": str(gap.quantize(ONE))}, town, dept))
+            c, s, g = _pct(completion), _pct(schedule), _pct(gap)
+            out.append(Finding(pid, colour, message % {"m": month, "done": f"{done:,.0f}", "planned": f"{planned:,.0f}",
+                                                       "c": c, "s": s, "g": g},
+                               {"month": month, "completion": c, "schedule": s, "gap": g}, town, dept))
         return out
 
 
@@ -105,12 +105,13 @@ class StartMissed(Rule):
             WHERE pe.version_id = %s AND pe.category = 'new' AND pe.planned_start_month IS NOT NULL
               AND pe.planned_start_month <= %s AND n.id IS NULL AND {ALIVE}""",
             [_type("start"), ctx.today, version, ctx.today.month - int(yellow)])
+        message = _("Planned to start in %(y)s-%(m)02d and not started: %(n)s months late")
         out = []
         for pid, town, dept, month in found:
             late = ctx.today.month - month
             colour = self.colour_for(late, yellow, red)
             if colour:
-                out.append(Finding(pid, colour, _("Planned to start in %(y)s-%(m)02d and not started: %(n)s months late") % {
+                out.append(Finding(pid, colour, message % {
                     "y": ctx.year, "m": month, "n": late}, {"planned_month": month, "months_late": late}, town, dept))
         return out
 
@@ -135,6 +136,7 @@ class CompletionMissed(Rule):
             WHERE pe.version_id = %s AND pe.planned_completion <> '' AND pe.planned_completion < %s
               AND p.stage NOT IN ('completed', 'operating', 'review') AND n.id IS NULL AND {ALIVE}""",
             [_type("acceptance"), version, f"{ctx.year}-{ctx.today.month:02d}"])
+        message = _("Planned to be completed in %(when)s and not completed: %(n)s months late")
         out = []
         for pid, town, dept, planned in found:
             try:
@@ -143,7 +145,7 @@ class CompletionMissed(Rule):
                 continue
             colour = self.colour_for(late, yellow, red)
             if colour:
-                out.append(Finding(pid, colour, _("Planned to be completed in %(when)s and not completed: %(n)s months late") % {
+                out.append(Finding(pid, colour, message % {
                     "when": planned, "n": late}, {"planned_completion": planned, "months_late": late}, town, dept))
         return out
 
@@ -163,17 +165,19 @@ class NodeOverdue(Rule):
             FROM {N} n JOIN {NT} t ON t.id = n.node_type_id JOIN {P} p ON p.id = n.project_id
             WHERE n.status NOT IN ('done', 'skipped') AND n.due_date IS NOT NULL AND n.due_date < %s AND {ALIVE}
             ORDER BY p.id, n.due_date""", [ctx.today])
+        today = ctx.today
         by_project: dict[int, list] = {}
         for pid, town, dept, name, due in found:
-            by_project.setdefault(pid, [town, dept, []])[2].append((name, (ctx.today - due).days, due))
+            by_project.setdefault(pid, [town, dept, []])[2].append((name, (today - due).days, due))
+        message, item = _("Node past its time limit: %(nodes)s"), _("%(node)s %(days)s days overdue (limit %(due)s)")
         out = []
         for pid, (town, dept, nodes) in by_project.items():
-            worst = max(days for _n, days, _d in nodes)
+            # a project's nodes come oldest limit first, so most days overdue first
+            worst = nodes[0][1]
             colour = self.colour_for(worst, yellow, red)
             if colour:
-                listed = "、".join(_("%(node)s %(days)s days overdue (limit %(due)s)") % {"node": n, "days": d, "due": due.isoformat()}
-                                  for n, d, due in sorted(nodes, key=lambda x: -x[1])[:3])
-                out.append(Finding(pid, colour, _("Node past its time limit: %(nodes)s") % {"nodes": listed},
+                listed = "、".join(item % {"node": n, "days": d, "due": due.isoformat()} for n, d, due in nodes[:3])
+                out.append(Finding(pid, colour, message % {"nodes": listed},
                                    {"nodes": [[n, d] for n, d, _due in nodes], "worst_days": worst}, town, dept))
         return out
 
@@ -191,26 +195,28 @@ class NoReport(Rule):
         month, version = ctx.report_month, plan_version_id(ctx.year)
         if month < 1 or version is None:
             return []
+        # Last month's report missing is a NOT EXISTS (an anti-join the planner estimates; as a
+        # LEFT JOIN … IS NULL it expected one row and probed the plan lines once per project).
         found = rows(f"""
-            SELECT p.id, p.town_id, p.department_id,
-                   CASE WHEN r1.id IS NULL THEN 1 ELSE 0 END AS miss_last,
+            SELECT p.id, p.town_id, p.department_id, 1 AS miss_last,
                    CASE WHEN r2.id IS NULL AND %s >= 1 AND (pe.category <> 'new' OR s.actual_date < %s) THEN 1 ELSE 0 END AS miss_before
             FROM {PE} pe JOIN {P} p ON p.id = pe.project_id
             LEFT JOIN {N} s ON s.project_id = p.id AND s.node_type_id = %s AND s.status = 'done'
-            LEFT JOIN {R} r1 ON r1.project_id = p.id AND r1.year = %s AND r1.month = %s AND r1.status <> 'draft'
             LEFT JOIN {R} r2 ON r2.project_id = p.id AND r2.year = %s AND r2.month = %s AND r2.status <> 'draft'
             WHERE pe.version_id = %s AND {ALIVE}
               AND (pe.category IN ('continuing', 'completing') OR (pe.category = 'new' AND s.actual_date <= %s))
-              AND r1.id IS NULL""",
-            [month - 1, _month_start(ctx.year, month), _type("start"), ctx.year, month, ctx.year, month - 1, version,
-             _month_end(ctx.year, month)])
+              AND NOT EXISTS (SELECT 1 FROM {R} r1 WHERE r1.project_id = p.id AND r1.year = %s AND r1.month = %s
+                              AND r1.status <> 'draft')""",
+            [month - 1, _month_start(ctx.year, month), _type("start"), ctx.year, month - 1, version,
+             _month_end(ctx.year, month), ctx.year, month])
+        message = _("No monthly report filed for month %(months)s (%(n)s months running)")
         out = []
         for pid, town, dept, miss_last, miss_before in found:
             missing = miss_last + (miss_before if miss_last else 0)
             colour = self.colour_for(missing, yellow, red)
             if colour:
                 months = f"{month - 1}、{month}" if missing > 1 else f"{month}"
-                out.append(Finding(pid, colour, _("No monthly report filed for month %(months)s (%(n)s months running)") % {
+                out.append(Finding(pid, colour, message % {
                     "months": months, "n": missing}, {"months_missing": missing, "last_month": month}, town, dept))
         return out
 
@@ -243,16 +249,17 @@ class NotRegistered(Rule):
             SELECT p.id, p.town_id, p.department_id, s.actual_date
             FROM {P} p
             JOIN {N} s ON s.project_id = p.id AND s.node_type_id = %s AND s.status = 'done' AND s.actual_date IS NOT NULL
-            LEFT JOIN {N} g ON g.project_id = p.id AND g.node_type_id = %s AND g.status = 'done'
-            WHERE g.id IS NULL AND p.total_investment >= %s AND {ALIVE}
+            WHERE NOT EXISTS (SELECT 1 FROM {N} g WHERE g.project_id = p.id AND g.node_type_id = %s AND g.status = 'done')
+              AND p.total_investment >= %s AND {ALIVE}
               AND NOT EXISTS (SELECT 1 FROM {R} r WHERE r.project_id = p.id AND r.is_registered = %s AND r.status <> 'draft')""",
             [_type("start"), _type("registration"), Decimal(str(params.get("min_total_investment", 500))), True])
+        message = _("Started on %(day)s and not registered in statistics (入统) after %(n)s months")
         out = []
         for pid, town, dept, started in found:
             months = months_between(started, ctx.today)
             colour = self.colour_for(months, yellow, red)
             if colour:
-                out.append(Finding(pid, colour, _("Started on %(day)s and not registered in statistics (入统) after %(n)s months") % {
+                out.append(Finding(pid, colour, message % {
                     "day": started.isoformat(), "n": months}, {"started": started.isoformat(), "months": months}, town, dept))
         return out
 
@@ -273,14 +280,15 @@ class ProblemOverdue(Rule):
         by_project: dict[int, list] = {}
         for pid, town, dept, title, deadline in problems:
             by_project.setdefault(pid, [town, dept, []])[2].append((title, (ctx.today - deadline).days))
+        message, item = _("Problem not solved in time: %(items)s"), _("“%(title)s” %(days)s days past its deadline")
         out = []
         for pid, (town, dept, items) in by_project.items():
             worst = max(d for _t, d in items)
             colour = self.colour_for(worst, yellow, red)
             if colour:
-                listed = "、".join(_("“%(title)s” %(days)s days past its deadline") % {"title": t, "days": d}
+                listed = "、".join(item % {"title": t, "days": d}
                                   for t, d in sorted(items, key=lambda x: -x[1])[:3])
-                out.append(Finding(pid, colour, _("Problem not solved in time: %(items)s") % {"items": listed},
+                out.append(Finding(pid, colour, message % {"items": listed},
                                    {"problems": len(items), "worst_days": worst}, town, dept))
         return out
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from collections import Counter
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -65,79 +65,136 @@ def scan_run(*, today: dt.date | None = None) -> ScanRun:
             yellow, red = _thresholds(setting)
             for finding in rule.evaluate(ctx, yellow, red, setting.params or {}):
                 findings[(finding.project_id, setting.code)] = finding
-        raised, changed, cleared = _apply(findings, today, skip_rules={two_yellows.code} if two_yellows else set())
+        # The two reconciliations own every open light between them (all rules but the
+        # two-yellows one, then that one), so their open counts are the county's.
+        raised, changed, cleared, counts = _apply(findings, today, skip_rules={two_yellows.code} if two_yellows else set())
         if two_yellows is not None:
-            r2, c2, cl2 = _two_yellows(today, two_yellows)
-            raised, changed, cleared = raised + r2, changed + c2, cleared + cl2
-    counts = Light.objects.filter(cleared_on__isnull=True).aggregate(
-        red=Count("pk", filter=Q(colour=Colour.RED)), yellow=Count("pk", filter=Q(colour=Colour.YELLOW)))
+            r2, c2, cl2, counts2 = _two_yellows(today, two_yellows)
+            raised, changed, cleared, counts = raised + r2, changed + c2, cleared + cl2, counts + counts2
     run.raised, run.changed, run.cleared = raised, changed, cleared
-    run.open_red, run.open_yellow = counts["red"], counts["yellow"]
+    run.open_red, run.open_yellow = counts[Colour.RED], counts[Colour.YELLOW]
     run.seconds = Decimal(f"{time.perf_counter() - started:.2f}")
     run.save()
     return run
 
 
-STAGING = "supervision_scan_findings"
+def _scope(rules_in: set[str] | None, rules_not_in: set[str]) -> tuple[str, list[str]]:
+    """The WHERE fragment choosing the open lights one reconciliation owns."""
+    if rules_in is not None:
+        codes = sorted(rules_in) or [""]
+        return f"rule IN ({', '.join(['%s'] * len(codes))})", codes
+    codes = sorted(rules_not_in) or [""]
+    return f"rule NOT IN ({', '.join(['%s'] * len(codes))})", codes
 
 
-def _apply(findings: dict[tuple[int, str], Finding], today: dt.date, *, skip_rules: set[str]) -> tuple[int, int, int]:
-    """Bring the open lights in line with the findings, set-based: the findings go into a
-    temporary table, then three statements refresh, close and open lights."""
+def _apply(findings: dict[tuple[int, str], Finding], today: dt.date, *, skip_rules: set[str] = frozenset(),
+           only_rules: set[str] | None = None) -> tuple[int, int, int, Counter]:
+    """Bring the open lights in line with the findings; returns (raised, changed, cleared) and
+    the lights it leaves open by colour.
+
+    The open lights the reconciliation owns (those of ``only_rules``, or of every rule but
+    ``skip_rules``) are read as plain rows and compared with the findings in memory; only what
+    differs is written:
+
+    - a light without a finding is cleared (“cause cleared”); a finding of the other colour
+      clears it as “turned red/yellow” and opens a new light (``changed``);
+    - a light whose finding has the same colour keeps its row and first day: its reason and
+      figures are rewritten where they differ, and ``last_seen`` moves to ``today``;
+    - a finding without an open light opens one, first and last seen ``today``.
+
+    A scan repeated on the same day therefore writes nothing; the next day's scan moves
+    ``last_seen`` in one statement and rewrites only the reasons whose figures moved."""
     light = Light._meta.db_table
-    json_cast = "CAST(f.facts AS jsonb)" if connection.vendor == "postgresql" else "f.facts"
-    skip = sorted(skip_rules) or [""]
-    skip_marks = ", ".join(["%s"] * len(skip))
+    where, where_params = _scope(only_rules, skip_rules)
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
         cursor.execute(
-            f"CREATE TEMPORARY TABLE {STAGING} (project_id bigint, rule varchar(40), colour varchar(8), reason text, "
-            "facts text, town_id bigint, department_id bigint)"
-        )
-        rows = [(f.project_id, rule, f.colour, f.reason, json.dumps(f.facts, ensure_ascii=False), f.town_id, f.department_id)
-                for (_pid, rule), f in findings.items()]
-        for i in range(0, len(rows), 1000):
-            batch = rows[i:i + 1000]
-            cursor.execute(
-                f"INSERT INTO {STAGING} VALUES " + ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(batch)),
-                [v for row in batch for v in row],
-            )
-        cursor.execute(f"CREATE INDEX {STAGING}_key ON {STAGING} (project_id, rule)")
-        same = (f"EXISTS (SELECT 1 FROM {STAGING} f WHERE f.project_id = {light}.project_id AND f.rule = {light}.rule "
-                f"AND f.colour = {light}.colour)")
-        any_colour = (f"EXISTS (SELECT 1 FROM {STAGING} f WHERE f.project_id = {light}.project_id AND f.rule = {light}.rule)")
+            f"SELECT id, project_id, rule, colour, reason, facts, last_seen FROM {light} WHERE cleared_on IS NULL AND {where}",
+            where_params)
+        existing = cursor.fetchall()
+    turned_red, turned_yellow, gone = str(_("turned red")), str(_("turned yellow")), str(_("cause cleared"))
+    close: list[tuple[int, str]] = []
+    rewrite: list[tuple[int, str, str]] = []
+    seen: set[tuple[int, str]] = set()
+    still_open: Counter = Counter()
+    parsed: dict[str, object] = {}  # many lights carry the same figures: parse each text once
+    changed = stale = 0
+    for light_id, project_id, rule, colour, reason, facts, last_seen in existing:
+        key = (project_id, rule)
+        finding = findings.get(key)
+        if finding is None:
+            close.append((light_id, gone))
+        elif finding.colour != colour:
+            changed += 1
+            close.append((light_id, turned_red if colour == Colour.YELLOW else turned_yellow))
+        else:
+            seen.add(key)
+            still_open[colour] += 1
+            if finding.reason != reason or _facts(facts, parsed) != finding.facts:
+                rewrite.append((light_id, finding.reason, json.dumps(finding.facts, ensure_ascii=False)))
+            elif last_seen != today:
+                stale += 1
+    opened = [(f.project_id, f.town_id, f.department_id, rule, f.colour, f.reason, json.dumps(f.facts, ensure_ascii=False))
+              for (project_id, rule), f in findings.items() if (project_id, rule) not in seen]
+    with connection.cursor() as cursor:
+        _close(cursor, light, close, today)
+        _rewrite(cursor, light, rewrite, today)
+        if stale:  # every other light still open keeps its reason and moves its last day
+            cursor.execute(f"UPDATE {light} SET last_seen = %s WHERE cleared_on IS NULL AND {where} AND last_seen <> %s",
+                           [today, *where_params, today])
+        _open(cursor, light, opened, today)
+    still_open.update(row[4] for row in opened)
+    return len(opened) - changed, changed, len(close) - changed, still_open
+
+
+def _facts(value, parsed: dict):
+    """Stored figures as Python values (both drivers hand JSON over as text to a plain cursor)."""
+    if not isinstance(value, str):
+        return value
+    facts = parsed.get(value)
+    if facts is None:
+        facts = parsed[value] = json.loads(value)
+    return facts
+
+
+def _close(cursor, light: str, rows: list[tuple[int, str]], today: dt.date) -> None:
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
         cursor.execute(
-            f"SELECT COUNT(*) FROM {light} WHERE cleared_on IS NULL AND rule NOT IN ({skip_marks}) AND {any_colour} "
-            f"AND NOT {same}", skip)
-        changed = cursor.fetchone()[0]
-        # the cause has gone, or the colour changed: close the light
+            f"UPDATE {light} AS l SET cleared_on = %s, cleared_reason = v.why "
+            "FROM unnest(%s::bigint[], %s::text[]) AS v(id, why) WHERE l.id = v.id",
+            [today, [r[0] for r in rows], [r[1] for r in rows]])
+    else:
+        cursor.executemany(f"UPDATE {light} SET cleared_on = %s, cleared_reason = %s WHERE id = %s",
+                           [(today, why, light_id) for light_id, why in rows])
+
+
+def _rewrite(cursor, light: str, rows: list[tuple[int, str, str]], today: dt.date) -> None:
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
         cursor.execute(
-            f"UPDATE {light} SET cleared_on = %s, cleared_reason = CASE WHEN {any_colour} THEN "
-            f"(CASE WHEN {light}.colour = %s THEN %s ELSE %s END) ELSE %s END "
-            f"WHERE cleared_on IS NULL AND rule NOT IN ({skip_marks}) AND NOT {same}",
-            [today, Colour.YELLOW, str(_("turned red")), str(_("turned yellow")), str(_("cause cleared")), *skip],
-        )
-        closed = cursor.rowcount
-        # still there with the same colour: refresh the reason and figures
-        cursor.execute(
-            f"UPDATE {light} SET last_seen = %s, "
-            f"reason = (SELECT f.reason FROM {STAGING} f WHERE f.project_id = {light}.project_id AND f.rule = {light}.rule), "
-            f"facts = (SELECT {json_cast} FROM {STAGING} f WHERE f.project_id = {light}.project_id AND f.rule = {light}.rule) "
-            f"WHERE cleared_on IS NULL AND rule NOT IN ({skip_marks})",
-            [today, *skip],
-        )
-        # new causes (and new colours): open a light
-        cursor.execute(
-            f"INSERT INTO {light} (project_id, town_id, department_id, rule, colour, reason, facts, first_seen, last_seen, "
-            "cleared_reason) "
-            f"SELECT f.project_id, f.town_id, f.department_id, f.rule, f.colour, f.reason, {json_cast}, %s, %s, '' "
-            f"FROM {STAGING} f WHERE NOT EXISTS (SELECT 1 FROM {light} l WHERE l.project_id = f.project_id "
-            "AND l.rule = f.rule AND l.cleared_on IS NULL)",
-            [today, today],
-        )
-        opened = cursor.rowcount
-        cursor.execute(f"DROP TABLE {STAGING}")
-    return opened - changed, changed, closed - changed
+            f"UPDATE {light} AS l SET reason = v.reason, facts = CAST(v.facts AS jsonb), last_seen = %s "
+            "FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS v(id, reason, facts) WHERE l.id = v.id",
+            [today, [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]])
+    else:
+        cursor.executemany(f"UPDATE {light} SET reason = %s, facts = %s, last_seen = %s WHERE id = %s",
+                           [(reason, facts, today, light_id) for light_id, reason, facts in rows])
+
+
+OPEN_COLUMNS = "project_id, town_id, department_id, rule, colour, reason, facts, first_seen, last_seen, cleared_reason"
+
+
+def _open(cursor, light: str, rows: list[tuple], today: dt.date) -> None:
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {light} ({OPEN_COLUMNS}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row((*row, today, today, ""))
+    else:
+        cursor.executemany(f"INSERT INTO {light} ({OPEN_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, '')",
+                           [(*row, today, today) for row in rows])
 
 
 def _two_yellows(today: dt.date, setting: LightRule) -> tuple[int, int, int]:
@@ -147,34 +204,16 @@ def _two_yellows(today: dt.date, setting: LightRule) -> tuple[int, int, int]:
     long_yellow = (
         Light.objects.filter(cleared_on__isnull=True, colour=Colour.YELLOW, first_seen__lte=last_month_end)
         .exclude(rule=setting.code)
-        .order_by("project_id", "first_seen")
+        .order_by("project_id", "first_seen", "pk")  # of two lights raised the same day, the first
         .values_list("project_id", "first_seen", "reason", "rule", "town_id", "department_id")
     )
+    message = _("Yellow since %(day)s and still yellow this month (two yellows in a row): %(reason)s")
     findings: dict[tuple[int, str], Finding] = {}
     for project_id, first_seen, reason, rule, town_id, department_id in long_yellow:
         key = (project_id, setting.code)
         if key in findings:
             continue
         findings[key] = Finding(
-            project_id, Colour.RED,
-            _("Yellow since %(day)s and still yellow this month (two yellows in a row): %(reason)s") % {
-                "day": first_seen.isoformat(), "reason": reason},
+            project_id, Colour.RED, message % {"day": first_seen.isoformat(), "reason": reason},
             {"yellow_since": first_seen.isoformat(), "rule": rule}, town_id, department_id)
-    existing = {(lt.project_id, lt.rule): lt for lt in Light.objects.filter(cleared_on__isnull=True, rule=setting.code)}
-    create, close, update = [], [], []
-    for key, finding in findings.items():
-        light = existing.pop(key, None)
-        if light is None:
-            create.append(Light(project_id=finding.project_id, town_id=finding.town_id, department_id=finding.department_id,
-                                rule=setting.code, colour=finding.colour, reason=finding.reason, facts=finding.facts,
-                                first_seen=today, last_seen=today))
-        else:
-            light.reason, light.facts, light.last_seen = finding.reason, finding.facts, today
-            update.append(light)
-    for light in existing.values():
-        light.cleared_on, light.cleared_reason = today, _("cause cleared")
-        close.append(light)
-    Light.objects.bulk_create(create, batch_size=2000)
-    Light.objects.bulk_update(update, ["reason", "facts", "last_seen"], batch_size=500)
-    Light.objects.bulk_update(close, ["cleared_on", "cleared_reason"], batch_size=500)
-    return len(create), 0, len(close)
+    return _apply(findings, today, only_rules={setting.code})
