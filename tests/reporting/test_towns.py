@@ -4,10 +4,13 @@ frozen, projects moved to another town — and the overview reads the same figur
 
 from __future__ import annotations
 
+import threading
 from decimal import Decimal
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
+from django.db import connection, connections, transaction
 
 from tuijin.projects.services import libraries as lib
 from tuijin.projects.services.libraries import PlanData
@@ -124,3 +127,35 @@ def test_a_row_written_behind_the_services_back_is_found_and_rebuilt(cast, make_
     call_command("rebuild-totals", stdout=StringIO())
     assert town_mismatches() == []
     assert year_row(cast.town, 2026)[4] == D("70")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: concurrent connections")
+@pytest.mark.django_db(transaction=True)
+def test_reports_of_one_town_filed_at_the_same_moment_both_count(cast, make_project):
+    """Eight projects of one town file at once, each in its own connection and transaction:
+    the town's row is locked while recomputed, so none of the eight amounts is lost."""
+    projects = [make_project() for _ in range(8)]
+    for p in projects:
+        in_plan(p, 2026, "1200")
+    filed(projects[0], 2026, 1, "1")  # the town's 2026 row exists
+    barrier = threading.Barrier(len(projects))
+    errors = []
+
+    def file(project, amount):
+        try:
+            with transaction.atomic():
+                barrier.wait(timeout=20)
+                filed(project, 2026, 4, amount)
+        except Exception as exc:  # noqa: BLE001  (reported by the assertion below)
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=file, args=(p, str(10 + i))) for i, p in enumerate(projects)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert year_row(cast.town, 2026)[3] == sum(D(10 + i) for i in range(8))
+    assert town_mismatches() == []
