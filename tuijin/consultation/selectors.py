@@ -109,6 +109,7 @@ def closure_by_unit(start: dt.date, end: dt.date) -> list[UnitClosure]:
     lo, hi = _day_bounds(start, end)
     rows: dict[int, UnitClosure] = {}
     units = {u.pk: u for u in Unit.objects.filter(kind__in=RACE_UNIT_KINDS)}
+    # Filtered by the units' kind in SQL, not by an IN list of every unit (a province has thousands).
 
     def row(unit_id: int) -> UnitClosure:
         if unit_id not in rows:
@@ -116,7 +117,7 @@ def closure_by_unit(start: dt.date, end: dt.date) -> list[UnitClosure]:
         return rows[unit_id]
 
     closed = Problem.objects.filter(
-        status=ProblemStatus.CLOSED, closed_at__gte=lo, closed_at__lt=hi, responsible_unit_id__in=units
+        status=ProblemStatus.CLOSED, closed_at__gte=lo, closed_at__lt=hi, responsible_unit__kind__in=RACE_UNIT_KINDS
     ).values_list("responsible_unit_id", "closed_on_time", "raised_at", "closed_at")
     for unit_id, on_time, raised_at, closed_at in closed:
         r = row(unit_id)
@@ -124,7 +125,7 @@ def closure_by_unit(start: dt.date, end: dt.date) -> list[UnitClosure]:
         r.closed_on_time += bool(on_time)
         r.total_days += _days_between(closed_at, raised_at)
     late = (
-        ProblemEvent.objects.filter(kind=EventKind.AUTO_ESCALATED, at__gte=lo, at__lt=hi, from_unit_id__in=units)
+        ProblemEvent.objects.filter(kind=EventKind.AUTO_ESCALATED, at__gte=lo, at__lt=hi, from_unit__kind__in=RACE_UNIT_KINDS)
         .values("from_unit_id")
         .annotate(n=Count("pk"))
     )
@@ -132,7 +133,7 @@ def closure_by_unit(start: dt.date, end: dt.date) -> list[UnitClosure]:
         row(item["from_unit_id"]).escalated_on_deadline = item["n"]
     open_rows = (
         Problem.objects.not_closed()
-        .filter(responsible_unit_id__in=units)
+        .filter(responsible_unit__kind__in=RACE_UNIT_KINDS)
         .values("responsible_unit_id")
         .annotate(n=Count("pk"), late=Count("pk", filter=Q(deadline__lt=end)))
     )
