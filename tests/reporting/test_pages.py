@@ -233,3 +233,5 @@ def test_the_overview_shows_a_page_of_units_and_the_worst_first_at_province_scal
     # the county total stays the whole county's on every page
     assert first.count("全市合计") == 1 and second.count("全市合计") == 1
     assert "另有 1 个单位未列出" in first
+    panel = client.get("/reporting/overview/forecast/?period=2026-10").content.decode()
+    assert "另有 1 个单位未列出" in panel

@@ -386,11 +386,14 @@ def overview_forecast(request):
     series = selectors.monthly_series(year - 5, year)
     forecast = selectors.county_forecast(year, month, series=series)
     units = [u for u in selectors.unit_figures(year, month, by="town", share=forecast.share) if u.key]
+    # The largest first: at a province's scale the panel lists the towns that weigh most.
+    units.sort(key=lambda u: (-(u.forecast or u.ytd), u.name))
     context = {
         "year": year,
         "month": month,
         "forecast": forecast,
-        "units": units,
+        "units": units[:SIDE_ROWS],
+        "units_more": max(0, len(units) - SIDE_ROWS),
         "chart": {
             "months": [f"{m}月" for m in range(1, 13)],
             "this": [float(v) for v in series[year][:month]],
