@@ -18,7 +18,7 @@ from functools import cached_property
 
 from django.utils.translation import gettext as _
 
-from tuijin.lib.money import AmountError, is_empty_amount, normalise_text, parse_amount, unit_in_text
+from tuijin.lib.money import Amount, AmountError, is_empty_amount, normalise_text, parse_amount, unit_in_text
 
 from .fields import AMOUNT_FIELDS, REQUIRED_FIELDS, LedgerField, field_for_header, year_in_header
 from .reading import MAX_EMPTY_RUN, LedgerFileError, Sheet
@@ -74,6 +74,11 @@ def plan_category_in(text: str) -> str | None:
 
 # ---------------------------------------------------------------- values
 
+_DASHES = re.compile(r"[—–―~～至到－]+")
+_YEAR_MONTH = re.compile(r"年(\d{1,2})月?")
+_DASH_RUN = re.compile(r"-+")
+_SPACES = re.compile(r"\s+")
+_LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
 _RANGE = re.compile(r"^((?:19|20)\d{2})(?:\.(\d{1,2}))?(?:-((?:19|20)?\d{2})(?:\.(\d{1,2}))?)?$")
 
 
@@ -92,10 +97,10 @@ def parse_year_range(value) -> YearRange:
     if isinstance(value, dt.date):
         return YearRange(value.year, value.year, value.month)
     text = normalise_text(cell_text(value))
-    text = re.sub(r"[—–―~～至到－]+", "-", text)
-    text = re.sub(r"年(\d{1,2})月?", r".\1", text)
+    text = _DASHES.sub("-", text)
+    text = _YEAR_MONTH.sub(r".\1", text)
     text = text.replace("年", "").replace("月", "").replace("/", ".").replace("-.", "-").strip("-")
-    text = re.sub(r"-+", "-", text)
+    text = _DASH_RUN.sub("-", text)
     match = _RANGE.match(text)
     if not match:
         raise ValueError(_('"%(text)s" is not a construction period such as 2024-2027') % {"text": cell_text(value)})
@@ -238,6 +243,10 @@ class LedgerParser:
         self._grand: dict[str, Decimal] = {}
         self._since_subtotal: dict[str, Decimal] = {}
         self._since_subtotal_count = 0
+        # cell → what it parsed to (or the reason it did not): a ledger repeats its periods
+        # and many of its amounts down the rows
+        self._amounts_seen: dict[tuple, Amount | str] = {}
+        self._years_seen: dict[tuple, YearRange | str] = {}
 
     # ------------------------------------------------------------ header
 
@@ -394,11 +403,11 @@ class LedgerParser:
         name = texts[name_col] if name_col < len(texts) else ""
         seq = texts[seq_col] if seq_col is not None and seq_col < len(texts) else ""
         first = next(t for t in texts if t)
-        compact = re.sub(r"\s+", "", name or first)
+        compact = _SPACES.sub("", name or first)
         if NOTE_START.match(first) and not (name and first == name and _has_amount(texts, self.header)):
             return "note", first
-        if TOTAL_WORDS.search(compact) or TOTAL_WORDS.search(re.sub(r"\s+", "", seq)):
-            return "total", compact if TOTAL_WORDS.search(compact) else re.sub(r"\s+", "", seq)
+        if TOTAL_WORDS.search(compact) or TOTAL_WORDS.search(_SPACES.sub("", seq)):
+            return "total", compact if TOTAL_WORDS.search(compact) else _SPACES.sub("", seq)
         if seq and SECTION_NUMERAL_ONLY.match(seq):
             return "section", f"{seq}{name}"
         if _section_match(name or first):
@@ -480,10 +489,9 @@ class LedgerParser:
             col = header.column_of.get(fld)
             if col is None or col >= len(row) or is_empty_amount(row[col]):
                 continue
-            try:
-                amount = parse_amount(row[col], header.units[col], allow_approximate=True)
-            except AmountError as exc:
-                parsed.error(fld, str(exc), header)
+            amount = self._amount(row[col], header.units[col])
+            if isinstance(amount, str):
+                parsed.error(fld, amount, header)
                 continue
             if amount.value < 0:
                 parsed.error(fld, _("an amount cannot be negative"), header)
@@ -492,16 +500,18 @@ class LedgerParser:
             if amount.approximate:
                 parsed.approximate.append(fld)
         if parsed.raw.get(LedgerField.YEARS):
-            try:
-                values["years"] = parse_year_range(row[header.column_of[LedgerField.YEARS]])
-            except ValueError as exc:
-                parsed.error(LedgerField.YEARS, str(exc), header)
+            years = self._years(row[header.column_of[LedgerField.YEARS]])
+            if isinstance(years, str):
+                parsed.error(LedgerField.YEARS, years, header)
+            else:
+                values["years"] = years
         for fld in (LedgerField.START_YEAR, LedgerField.END_YEAR):
             if parsed.raw.get(fld):
-                try:
-                    values[fld] = parse_year_range(row[header.column_of[fld]]).start
-                except ValueError as exc:
-                    parsed.error(fld, str(exc), header)
+                years = self._years(row[header.column_of[fld]])
+                if isinstance(years, str):
+                    parsed.error(fld, years, header)
+                else:
+                    values[fld] = years.start
         for fld in (
             LedgerField.NAME, LedgerField.NATIONAL_CODE, LedgerField.CONTENT, LedgerField.PROGRESS_TARGET,
             LedgerField.OWNER, LedgerField.RESPONSIBLE, LedgerField.TOWN, LedgerField.LEADER, LedgerField.ADDRESS,
@@ -527,6 +537,30 @@ class LedgerParser:
         self._count(values)
         return parsed
 
+    def _amount(self, value, unit: str) -> Amount | str:
+        """:func:`parse_amount` of a cell (approximate values allowed), or why it is not one."""
+        key = (_cell_key(value), unit)
+        found = self._amounts_seen.get(key)
+        if found is None:
+            try:
+                found = parse_amount(value, unit, allow_approximate=True)
+            except AmountError as exc:
+                found = str(exc)
+            self._amounts_seen[key] = found
+        return found
+
+    def _years(self, value) -> YearRange | str:
+        """:func:`parse_year_range` of a cell, or why it is not a period."""
+        key = _cell_key(value)
+        found = self._years_seen.get(key)
+        if found is None:
+            try:
+                found = parse_year_range(value)
+            except ValueError as exc:
+                found = str(exc)
+            self._years_seen[key] = found
+        return found
+
     def _count(self, values: dict) -> None:
         for target in [s.sums for s in self._sections] + [self._grand, self._since_subtotal]:
             for fld in AMOUNT_FIELDS:
@@ -543,13 +577,19 @@ class LedgerParser:
 AS_WRITTEN = (LedgerField.NAME, LedgerField.CONTENT, LedgerField.PROGRESS_TARGET, LedgerField.ADDRESS, LedgerField.NOTE)
 
 
+def _cell_key(value) -> tuple:
+    """A cell as a dict key: its type too (True, 1 and 1.0 are equal keys), floats by their
+    repr (0.0 and -0.0 are equal, but not the same amount when written)."""
+    return (type(value), repr(value) if isinstance(value, float) else value)
+
+
 def _as_written(value) -> str:
     return value.strip() if isinstance(value, str) else cell_text(value)
 
 
 def _single_line(text: str) -> str:
     """The lines of a wrapped cell joined by a space; the rest as written."""
-    return re.sub(r"\s*[\r\n]+\s*", " ", text).strip()
+    return _LINE_BREAKS.sub(" ", text).strip()
 
 
 def _is_number(text: str) -> bool:

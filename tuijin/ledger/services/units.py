@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import re
+import unicodedata
 from dataclasses import dataclass
+
+from django.db.models import TextField
+from django.db.models.functions import Cast
 
 from tuijin.lib.money import normalise_text
 from tuijin.orgs.choices import UnitKind
@@ -17,7 +23,11 @@ _SUFFIXES = ("街道办事处", "街道", "镇人民政府", "镇政府", "镇",
 
 
 def _key(text: str) -> str:
-    return normalise_text(text).replace("\n", "")
+    # normalise_text(text) without the call, then without line breaks (run for every name of
+    # every unit of the county when an import starts)
+    return (
+        unicodedata.normalize("NFKC", str(text)).strip().replace(",", "").replace(" ", "").replace("，", "").replace("\n", "")
+    )
 
 
 @dataclass
@@ -33,8 +43,15 @@ class UnitIndex:
     def __init__(self) -> None:
         self.by_name: dict[str, UnitRef] = {}
         self.county_names = set(COUNTY_WORDS)
-        for pk, name, short, kind, aliases in Unit.objects.values_list("pk", "name", "short_name", "kind", "aliases"):
+        self._found: dict[str, object] = {}  # text → what find() answered (a file repeats its units)
+        # Aliases as stored text, decoded only where there are some: most of a county's
+        # thousands of units (its enterprises) have none.
+        rows = Unit.objects.annotate(alias_text=Cast("aliases", TextField())).values_list(
+            "pk", "name", "short_name", "kind", "alias_text"
+        )
+        for pk, name, short, kind, alias_text in rows:
             ref = UnitRef(pk, name, kind)
+            aliases = json.loads(alias_text) if alias_text and alias_text not in ("[]", "null") else None
             names = [name, short, *(aliases or [])]
             if kind == UnitKind.COUNTY:
                 self.county_names.update(_key(n) for n in names if n)
@@ -52,6 +69,13 @@ class UnitIndex:
 
     def find(self, text: str):
         """A UnitRef, COUNTY, or None when the county has no such unit."""
+        try:
+            return self._found[text]
+        except KeyError:
+            found = self._found[text] = self._find(text)
+            return found
+
+    def _find(self, text: str):
         key = _key(text)
         if not key:
             return None
@@ -69,8 +93,14 @@ class UnitIndex:
 
     def add(self, ref: UnitRef) -> None:
         self.by_name[_key(ref.name)] = ref
+        self._found.clear()
+
+
+@functools.lru_cache(maxsize=4096)
+def _split_units(text: str) -> tuple[str, ...]:
+    return tuple(part for part in (p.strip() for p in _SPLIT.split(normalise_text(text))) if part)
 
 
 def split_units(text: str) -> list[str]:
-    """"匡堰镇、市经信局" → ["匡堰镇", "市经信局"]."""
-    return [part for part in (p.strip() for p in _SPLIT.split(normalise_text(text))) if part]
+    """"匡堰镇、市经信局" → ["匡堰镇", "市经信局"] (a file repeats the same few cells)."""
+    return list(_split_units(text))
