@@ -219,6 +219,7 @@ def test_statistics_count_closures_on_time_per_unit(cast, make_project, raise_pr
     assert (town.closed, town.closed_on_time, town.escalated_on_deadline, town.on_time_rate) == (1, 1, 2, Decimal("33.3"))
     assert (dept.closed, dept.closed_on_time, dept.overdue_open, dept.open) == (1, 1, 0, 1)
     assert dept.on_time_rate == 100
+    assert (town.average_days, dept.average_days) == (Decimal("0.0"), Decimal("12.0"))  # local days, raised to closed
     assert selectors.average_days_to_close(dt.date(2026, 3, 1), dt.date(2026, 3, 31)) == 6
     assert list(selectors.overdue_problems(dt.date(2026, 4, 30))) == list(Problem.objects.filter(title="拖"))
     by_level = {r["key"]: r for r in selectors.problem_counts("level")}
