@@ -17,7 +17,7 @@ from tuijin.projects.models import Category, Project
 class PublicProjectFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     town = django_filters.ModelChoiceFilter(
-        label=_("Town or street"), queryset=Unit.objects.filter(kind__in=TERRITORIAL_KINDS, is_active=True), empty_label=_("All"),
+        label=_("Town or street"), queryset=Unit.objects.filter(kind__in=TERRITORIAL_KINDS, is_active=True).only("pk", "name"), empty_label=_("All"),
         widget=CompactSelect,
     )
     category = django_filters.ModelChoiceFilter(label=_("Category"), queryset=Category.objects.all(), empty_label=_("All"))

@@ -21,10 +21,10 @@ class ProjectFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     # Compact selects: a province has thousands of towns and departments (see tuijin.lib.widgets).
     town = django_filters.ModelChoiceFilter(
-        label=_("Town"), queryset=Unit.objects.filter(kind__in=TERRITORIAL_KINDS), widget=CompactSelect
+        label=_("Town"), queryset=Unit.objects.filter(kind__in=TERRITORIAL_KINDS).only("pk", "name"), widget=CompactSelect
     )
     department = django_filters.ModelChoiceFilter(
-        label=_("Department"), queryset=Unit.objects.filter(kind=UnitKind.DEPARTMENT), widget=CompactSelect
+        label=_("Department"), queryset=Unit.objects.filter(kind=UnitKind.DEPARTMENT).only("pk", "name"), widget=CompactSelect
     )
     owner = django_filters.NumberFilter(label=_("Owner"), field_name="owner_id", min_value=1, max_value=MAX_ID)
     library = django_filters.ChoiceFilter(label=_("Library"), choices=LibraryKind.choices)

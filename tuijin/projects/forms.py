@@ -97,9 +97,10 @@ class ProjectForm(forms.ModelForm):
             "24 characters: YYMM-DDDDDD-CC-TT-NNNNNN, e.g. 2509-330282-89-01-544060. Leave empty until issued."
         )
         fields["national_code"].widget.attrs["pattern"] = NATIONAL_CODE_PATTERN.strip("^$")
-        fields["owner"].queryset = Unit.objects.active().filter(kind__in=OWNER_KINDS).order_by("kind", "order", "name")
-        fields["town"].queryset = Unit.objects.active().territorial()
-        fields["department"].queryset = Unit.objects.active().departments()
+        # Only what an option shows: a province has thousands of units, each with JSON aliases.
+        fields["owner"].queryset = Unit.objects.active().filter(kind__in=OWNER_KINDS).order_by("kind", "order", "name").only("pk", "name")
+        fields["town"].queryset = Unit.objects.active().territorial().only("pk", "name")
+        fields["department"].queryset = Unit.objects.active().departments().only("pk", "name")
         fields["leader"].queryset = User.objects.filter(role=Role.LEADER, is_active=True)
         fields["template"].queryset = NodeTemplate.objects.all()
         fields["template"].help_text = _("The node chain is created from it when the project is registered.")
