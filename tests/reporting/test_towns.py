@@ -159,3 +159,19 @@ def test_reports_of_one_town_filed_at_the_same_moment_both_count(cast, make_proj
     assert errors == []
     assert year_row(cast.town, 2026)[3] == sum(D(10 + i) for i in range(8))
     assert town_mismatches() == []
+
+
+def test_rows_taken_unnamed_are_the_same_figures_and_named_on_demand(cast, make_project, django_assert_num_queries):
+    a, b = make_project(), make_project(town=cast.other_town)
+    in_plan(a, 2026, "1200")
+    in_plan(b, 2026, "600")
+    filed(a, 2026, 2, "30")
+    named = {f.key: f for f in selectors.unit_figures(2026, 2, forecast=False)}
+    bare = selectors.unit_figures(2026, 2, forecast=False, named=False)
+    assert {f.name for f in bare} == {""} and {f.key for f in bare} == set(named)
+    bare = [f for f in bare if f.key in (cast.town.pk, cast.other_town.pk)]
+    assert [(f.ytd, f.annual_plan, f.planned_to_date) for f in bare] == [
+        (named[f.key].ytd, named[f.key].annual_plan, named[f.key].planned_to_date) for f in bare]
+    with django_assert_num_queries(1):
+        selectors.name_rows("town", bare[:1])
+    assert bare[0].name == named[bare[0].key].name and bare[1].name == ""

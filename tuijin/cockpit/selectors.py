@@ -84,22 +84,27 @@ def linked_projects(user, year: int, month: int) -> tuple[list[Linked], int]:
 def investment(year: int, month: int) -> dict | None:
     """County investment, its growth, the monthly trend, and the best and worst towns."""
     unit_figures = optional("tuijin.reporting.selectors", "unit_figures")
+    name_rows = optional("tuijin.reporting.selectors", "name_rows")
     total_of = optional("tuijin.reporting.selectors", "total_of")
     typical_share = optional("tuijin.reporting.selectors", "typical_share")
     monthly_series = optional("tuijin.reporting.selectors", "monthly_series")
-    if not (unit_figures and total_of and typical_share and monthly_series):
+    if not (unit_figures and name_rows and total_of and typical_share and monthly_series):
         return None
     # The towns' rows partition the county (projects without a town included): the county is
-    # their sum, not the same statements run again without the grouping.
-    units = unit_figures(year, month, by="town", forecast=False)
+    # their sum, not the same statements run again without the grouping. Only the best and
+    # worst towns are shown, so only they are named (a province has 2,000).
+    units = unit_figures(year, month, by="town", forecast=False, named=False)
     county = total_of(units, typical_share(year, month))
     towns = [t for t in units if t.key is not None and t.annual_plan]
-    ranked = sorted(towns, key=lambda t: (t.schedule_pct is None, -(t.schedule_pct or 0), t.name))
+    ranked = sorted(towns, key=lambda t: (t.schedule_pct is None, -(t.schedule_pct or 0), t.key))
+    best = ranked[:TOWNS_SHOWN]
+    worst = list(reversed(ranked[-TOWNS_SHOWN:])) if len(ranked) > TOWNS_SHOWN else []
+    name_rows("town", best + worst)
     series = monthly_series(year - 1, year)
     return {
         "county": county,
-        "best": ranked[:TOWNS_SHOWN],
-        "worst": list(reversed(ranked[-TOWNS_SHOWN:])) if len(ranked) > TOWNS_SHOWN else [],
+        "best": best,
+        "worst": worst,
         "series": {"this": series.get(year, [])[:month], "last": series.get(year - 1, [])},
         "has_reports": bool(county.ytd or county.last_year_ytd),
     }

@@ -355,7 +355,8 @@ def _merge(out, row, reports, plans) -> dict[int | None, Figures]:
 
 
 def unit_figures(
-    year: int, month: int, by: str = "town", *, forecast: bool = True, share: Decimal | None = None
+    year: int, month: int, by: str = "town", *, forecast: bool = True, share: Decimal | None = None,
+    named: bool = True,
 ) -> list[Figures]:
     """Figures per unit for month ``month`` of ``year``: this month, year to date, since start,
     annual plan, planned to date, completion and schedule %, year-on-year growth against the
@@ -363,19 +364,33 @@ def unit_figures(
     year-end forecast. ``by`` is one of town, department, category, industry_chain. Units with
     no plan and no reports are left out; projects without the unit come last as key None.
     Four queries (five with the forecast; pass ``share`` from :func:`county_forecast` to save
-    one), whatever the number of projects."""
+    one), whatever the number of projects. With ``named=False`` the rows come without names, in
+    key order, one query fewer: for callers that keep a few rows and name those
+    (:func:`name_rows`)."""
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {', '.join(GROUPINGS)}")
     rows = _grouped(by, year, month)
-    names = unit_names(by, [k for k in rows if k is not None])
+    names = unit_names(by, [k for k in rows if k is not None]) if named else {}
     if forecast and share is None:
         share = typical_share(year, month)
     for key, f in rows.items():
         f.name = names.get(key, "—")
         if forecast and share:
             f.forecast = _forecast_amount(f.ytd, share)
+    if not named:
+        for f in rows.values():
+            f.name = ""
+        return sorted(rows.values(), key=lambda f: (f.key is None, f.key or 0))
     order = {key: i for i, key in enumerate(names)}
     return sorted(rows.values(), key=lambda f: (f.key is None, order.get(f.key, 10**9), f.name))
+
+
+def name_rows(by: str, rows: Iterable[Figures]) -> None:
+    """Give a few :func:`unit_figures` rows (taken with ``named=False``) their names. One query."""
+    rows = list(rows)
+    names = unit_names(by, [f.key for f in rows if f.key is not None])
+    for f in rows:
+        f.name = names.get(f.key, "—")
 
 
 def unit_names(by: str, keys: Iterable[int]) -> dict[int, str]:
