@@ -67,24 +67,24 @@ def _clean(values: dict) -> dict:
 def town_years_refresh(*, pairs: Iterable[tuple[int | None, int]]) -> None:
     """Recompute the rows of the given (town id, year) pairs from the project-year totals."""
     for town_id, year in sorted({p for p in pairs if p[0] is not None}):
-        row = _locked(TownYearInvestment, town_id=town_id, year=year)
-        values = _clean(
-            ProjectYearInvestment.objects.filter(project__town_id=town_id, year=year).aggregate(**_year_sums())
-        )
-        if any(getattr(row, k) != v for k, v in values.items()):
-            TownYearInvestment.objects.filter(pk=row.pk).update(**values)
+        _recompute(TownYearInvestment, {"town_id": town_id, "year": year},
+                   ProjectYearInvestment.objects.filter(project__town_id=town_id, year=year), _year_sums())
 
 
 @transaction.atomic
 def town_plans_refresh(*, pairs: Iterable[tuple[int, int | None]]) -> None:
     """Recompute the rows of the given (plan version id, town id) pairs from the plan lines."""
     for version_id, town_id in sorted({p for p in pairs if p[1] is not None}):
-        row = _locked(TownPlanTotals, version_id=version_id, town_id=town_id)
-        values = _clean(
-            PlanEntry.objects.filter(version_id=version_id, project__town_id=town_id).aggregate(**_plan_sums())
-        )
-        if any(getattr(row, k) != v for k, v in values.items()):
-            TownPlanTotals.objects.filter(pk=row.pk).update(**values)
+        _recompute(TownPlanTotals, {"version_id": version_id, "town_id": town_id},
+                   PlanEntry.objects.filter(version_id=version_id, project__town_id=town_id), _plan_sums())
+
+
+def _recompute(model, key: dict, sources, sums: dict) -> None:
+    """Lock the row of ``key`` and write the sums of its sources where they differ."""
+    row = _locked(model, **key)
+    values = _clean(sources.aggregate(**sums))
+    if any(getattr(row, k) != v for k, v in values.items()):
+        model.objects.filter(pk=row.pk).update(**values)
 
 
 def _locked(model, **key):
