@@ -12,22 +12,53 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from pytest_django.plugin import blocking_manager_key
 
 from tuijin.orgs.choices import Role, UnitKind
 from tuijin.orgs.models import Unit, User
-from tuijin.orgs.reference import load_units
+from tuijin.orgs.reference import COUNTY, DEPARTMENTS, SOES, TERRITORIES, load_units
 from tuijin.projects.models import Category, NodeTemplate
 from tuijin.projects.reference import load_reference_data
 
 PASSWORD = "correct-horse-battery-staple"
 
 
+def _reference() -> dict[str, Unit]:
+    """Cixi's units by short name, with the project catalogue; loaded if the database lacks them."""
+    shorts = [COUNTY[1], *(t[1] for t in TERRITORIES), *(d[1] for d in DEPARTMENTS), *(s[1] for s in SOES)]
+    units = {u.short_name: u for u in Unit.objects.filter(short_name__in=shorts)}
+    if len(units) == len(shorts) and NodeTemplate.objects.exists():
+        return units
+    units = load_units()
+    load_reference_data()
+    return units
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Each test database holds the county's reference data from the start, as every installed
+    one does: loading it in each test took 509 queries (a sixth of the suite's time)."""
+    with django_db_blocker.unblock():
+        _reference()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends by emptying every table: the reference data is put back."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    if transactional or {"transactional_db", "live_server"} & set(item.fixturenames):
+        with item.config.stash[blocking_manager_key].unblock():
+            _reference()
+    return result
+
+
 class Cast:
     """Named users, their units and logged-in clients."""
 
     def __init__(self):
-        self.units = load_units()
-        load_reference_data()
+        self.units = _reference()
         self.enterprise = Unit.objects.create(name="宁波测试电器有限公司", short_name="测试电器", kind=UnitKind.ENTERPRISE)
         self.other_enterprise = Unit.objects.create(name="慈溪另一家有限公司", short_name="另一家", kind=UnitKind.ENTERPRISE)
         self.town = self.units["匡堰"]

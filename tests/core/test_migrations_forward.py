@@ -38,6 +38,15 @@ OLDEST = [
 MIDDLE = [("orgs", "0002_security_log")]
 
 
+@pytest.fixture(autouse=True)
+def _empty_database(transactional_db):
+    """The older release's database starts empty here: the reference data every test database
+    is given (tests/conftest.py) is written below, with that release's models."""
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+
+
 def _migrate(targets):
     """Migrate to ``targets`` and return the historical apps of the state the database is in."""
     executor = MigrationExecutor(connection)
