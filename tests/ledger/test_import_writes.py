@@ -21,7 +21,7 @@ from tuijin.ledger.services.imports import (
     ledger_import,
 )
 from tuijin.ledger.services.units import UnitIndex, UnitRef
-from tuijin.lib.bulk import bulk_delete_in, bulk_insert, bulk_update_rows, reserve_ids
+from tuijin.lib.bulk import bulk_delete_in, bulk_insert, bulk_save, bulk_update_rows, reserve_ids
 from tuijin.projects.models import Category, EntryEvent, LibraryEntry, PlanEntry, PlanMonth, Project
 from tuijin.projects.services.libraries import even_split
 from tuijin.projects.services.split import split_mismatches
@@ -205,6 +205,27 @@ def test_rows_are_updated_and_deleted_by_key_and_the_others_left_alone():
     assert bulk_delete_in(Category, "id", [made[1].pk, made[3].pk]) == 2
     assert not Category.objects.filter(pk__in=[made[1].pk, made[3].pk]).exists()
     assert bulk_update_rows(Category, [], ["name"]) == 0 and bulk_delete_in(Category, "id", []) == 0
+
+
+def test_objects_are_saved_in_bulk_with_dates_and_empty_values_and_only_the_fields_named(make_project):
+    import datetime as dt
+
+    from tuijin.projects.choices import NodeStatus
+
+    nodes = list(make_project().nodes.order_by("order")[:3])
+    before = {n.pk: (n.status, n.actual_date, n.document_number, n.note) for n in nodes}
+    nodes[0].status, nodes[0].actual_date, nodes[0].document_number = NodeStatus.DONE, dt.date(2026, 3, 9), "慈发改〔2026〕7号"
+    nodes[1].planned_date = None
+    for node in nodes:
+        node.note = "not named, not written"
+    assert bulk_save(nodes, ["status", "actual_date", "document_number", "planned_date"]) == 3
+    after = {n.pk: n for n in type(nodes[0]).objects.filter(pk__in=before)}
+    first, second, third = (after[n.pk] for n in nodes)
+    assert (first.status, first.actual_date, first.document_number) == (NodeStatus.DONE, dt.date(2026, 3, 9), "慈发改〔2026〕7号")
+    assert second.planned_date is None and (second.status, second.actual_date) == before[nodes[1].pk][:2]
+    assert (third.status, third.actual_date, third.document_number) == before[nodes[2].pk][:3]
+    assert all(after[pk].note == before[pk][3] for pk in before)
+    assert bulk_save([], ["status"]) == 0
 
 
 # ---------------------------------------------------------------- the garbage collector

@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 from tuijin.core.demo import DemoContext
+from tuijin.lib.bulk import bulk_save
 from tuijin.orgs.choices import UnitKind
 from tuijin.orgs.models import Unit
 from tuijin.projects.choices import LibraryKind, Nature, NodeStatus, PlanCategory, Stage
@@ -63,7 +64,7 @@ def _start_nodes(ctx: DemoContext) -> None:
         node.actual_date = min(actual, ctx.today - dt.timedelta(days=1))
         node.status = NodeStatus.DONE
         node.is_overdue = False
-    Node.objects.bulk_update(nodes, ["planned_date", "due_date", "actual_date", "status", "is_overdue"])
+    bulk_save(nodes, ["planned_date", "due_date", "actual_date", "status", "is_overdue"])
 
 
 # ------------------------------------------------------------------ funds

@@ -176,6 +176,17 @@ def bulk_update_rows(model: type[models.Model], rows: list[dict], fields: list[s
     return len(rows)
 
 
+def bulk_save(objs: list[models.Model], fields: list[str]) -> int:
+    """``QuerySet.bulk_update(objs, fields)`` through :func:`bulk_update_rows`: the same rows
+    written, without a ``CASE WHEN`` per object (600 projects' nodes took the demo 23 s)."""
+    if not objs:
+        return 0
+    model = type(objs[0])
+    attnames = [model._meta.get_field(name).attname for name in fields]
+    pk = model._meta.pk.attname
+    return bulk_update_rows(model, [{pk: o.pk, **{a: getattr(o, a) for a in attnames}} for o in objs], attnames)
+
+
 def bulk_delete_in(model: type[models.Model], field: str, values: list) -> int:
     """Delete the rows whose ``field`` (an attname) is one of ``values``, without loading them
     (no signals, no cascade: for rows nothing refers to, e.g. the months of plan lines)."""

@@ -9,7 +9,7 @@ import random
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from tuijin.core.demo import DEMO_PASSWORD, DemoContext
+from tuijin.core.demo import DemoContext, demo_password_hash
 from tuijin.orgs.choices import Role
 from tuijin.orgs.models import User
 from tuijin.projects.models import Project
@@ -21,9 +21,9 @@ from .models import WebhookDelivery, WebhookSubscription
 def load(ctx: DemoContext) -> None:
     rng: random.Random = ctx.rng
     office = ctx.users.get("office")
-    account = User.objects.create_user(
+    account = User.objects.create(
         username="city-platform",
-        password=DEMO_PASSWORD,
+        password=demo_password_hash(),
         full_name="宁波市重大项目数字化平台（接口账号）",
         role=Role.LEADER,
         unit=ctx.units.get("慈溪"),

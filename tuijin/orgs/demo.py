@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tuijin.core.demo import DEMO_PASSWORD, DemoContext
+from tuijin.core.demo import DemoContext, demo_password_hash
 
 from .choices import Role, UnitKind
 from .models import Unit, User
@@ -48,9 +48,9 @@ def load(ctx: DemoContext) -> None:
         ctx.units[unit.short_name] = unit
     ctx.data["enterprises"] = [ctx.units[u.short_name] for u in Unit.objects.filter(name__in=ENTERPRISES)]
     for username, full_name, role, unit_short, title in USERS:
-        user = User.objects.create_user(
+        user = User.objects.create(
             username=username,
-            password=DEMO_PASSWORD,
+            password=demo_password_hash(),
             full_name=full_name,
             role=role,
             unit=ctx.units[unit_short],

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from tuijin.core.demo import DemoContext
+from tuijin.lib.bulk import bulk_save
 from tuijin.orgs.choices import UnitKind
 from tuijin.orgs.models import Unit
 
@@ -18,7 +19,6 @@ from .models import (
     EntryEvent,
     IndustryChain,
     LibraryEntry,
-    Node,
     NodeTemplate,
     PlanEntry,
     PlanMonth,
@@ -302,7 +302,7 @@ def _progress_nodes(rng, project: Project, today: dt.date) -> None:
                 node.status = NodeStatus.IN_PROGRESS
         node.is_overdue = not node.is_finished and node.due_date is not None and node.due_date < today
         changed.append(node)
-    Node.objects.bulk_update(changed, ["status", "actual_date", "document_number", "is_overdue", "planned_date", "due_date"])
+    bulk_save(changed, ["status", "actual_date", "document_number", "is_overdue", "planned_date", "due_date"])
     if stage_rank > 0:
         StageChange.objects.create(project=project, from_stage=Stage.IDEA, to_stage=project.stage, by=project.created_by,
                                    reason="演示数据：历史阶段")

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from tuijin.core.demo import DemoContext
+from tuijin.lib.bulk import bulk_save
 from tuijin.orgs.models import Unit
 from tuijin.projects.choices import NodeStatus, PlanCategory, Stage
 from tuijin.projects.models import Node, PlanEntry, PlanMonth
@@ -110,7 +111,7 @@ def record_starts(ctx: DemoContext) -> None:
         day = dt.date(ctx.year, month, ctx.rng.randint(5, 25))
         node.status, node.actual_date, node.is_overdue = NodeStatus.DONE, min(day, today - dt.timedelta(days=1)), False
         changed.append(node)
-    Node.objects.bulk_update(changed, ["status", "actual_date", "is_overdue"])
+    bulk_save(changed, ["status", "actual_date", "is_overdue"])
 
 
 def ensure_reports(ctx: DemoContext) -> None:
