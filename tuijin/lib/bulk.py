@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from itertools import islice
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 BATCH = 20_000
 
@@ -247,3 +248,20 @@ def analyze() -> None:
     vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
+
+
+@contextmanager
+def sort_memory(megabytes: int = 64):
+    """A block whose queries sort or hash a province's rows (the horse race ranks 100,000
+    projects by unit). On PostgreSQL, for this transaction only: ``work_mem`` raised (at the
+    default 4 MB those sorts spill to disk) and JIT compilation off (a query over 100,000
+    rows passes its cost threshold, and compiling took 1.3 s of a 1.9 s query). Elsewhere,
+    nothing changes."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = %s", [f"{int(megabytes)}MB"])
+            cursor.execute("SET LOCAL jit = off")
+        yield

@@ -73,6 +73,7 @@ def score_target(direction, weight, params, raws):
     (the highest ratio counted, default 1 = no bonus beyond full points)."""
     _ = phrasebook()  # the same messages for every unit
     cap = _d(params.get("cap"), "1")
+    cap_text = fmt(cap * HUNDRED, 0)
     out = {}
     for unit_id, raw in raws.items():
         if raw.value is None:
@@ -91,7 +92,7 @@ def score_target(direction, weight, params, raws):
         out[unit_id] = Scored(
             score,
             _("target %(target)s, reached %(ratio)s%% of it (counted up to %(cap)s%%)")
-            % {"target": fmt(target), "ratio": fmt(ratio * HUNDRED), "cap": fmt(cap * HUNDRED, 0)},
+            % {"target": fmt(target), "ratio": fmt(ratio * HUNDRED), "cap": cap_text},
         )
     return out
 
@@ -143,6 +144,7 @@ def score_linear(direction, weight, params, raws):
     lower = direction == Direction.LOWER
     best = _d(params["best"], "0") if params.get("best") not in (None, "") else (min(present) if lower else max(present))
     worst = _d(params["worst"], "0") if params.get("worst") not in (None, "") else (max(present) if lower else min(present))
+    ends = {"best": fmt(best), "worst": fmt(worst)}
     for unit_id, raw in raws.items():
         if raw.value is None:
             out[unit_id] = _missing(_)
@@ -151,7 +153,7 @@ def score_linear(direction, weight, params, raws):
         share = max(ZERO, min(Decimal(1), share))
         out[unit_id] = Scored(
             q(weight * share),
-            _("best %(best)s, worst %(worst)s: %(share)s%% of the way") % {"best": fmt(best), "worst": fmt(worst), "share": fmt(share * HUNDRED)},
+            _("best %(best)s, worst %(worst)s: %(share)s%% of the way") % {**ends, "share": fmt(share * HUNDRED)},
         )
     return out
 
@@ -165,6 +167,7 @@ def score_per_event(direction, weight, params, raws):
     per = _d(params.get("per"), "1") or Decimal(1)
     lower = direction == Direction.LOWER
     base = _d(params.get("base"), str(weight) if lower else "0")
+    said = {"base": fmt(base, 2), "points": fmt(points, 2)}
     out = {}
     for unit_id, raw in raws.items():
         if raw.value is None:
@@ -175,12 +178,11 @@ def score_per_event(direction, weight, params, raws):
         value = base - delta if lower else base + delta
         score = q(max(ZERO, min(weight, value)))
         capped = value > weight or value < 0
+        figures = {**said, "events": fmt(events, 2), "value": fmt(value, 2)}
         if lower:
-            how = _("%(base)s less %(points)s points × %(events)s = %(value)s") % {
-                "base": fmt(base, 2), "points": fmt(points, 2), "events": fmt(events, 2), "value": fmt(value, 2)}
+            how = _("%(base)s less %(points)s points × %(events)s = %(value)s") % figures
         else:
-            how = _("%(base)s plus %(points)s points × %(events)s = %(value)s") % {
-                "base": fmt(base, 2), "points": fmt(points, 2), "events": fmt(events, 2), "value": fmt(value, 2)}
+            how = _("%(base)s plus %(points)s points × %(events)s = %(value)s") % figures
         if capped:
             how += _(", held between 0 and %(weight)s") % {"weight": fmt(weight, 2)}
         out[unit_id] = Scored(score, how)

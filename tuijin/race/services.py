@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tuijin.lib.errors import PermissionDenied, ServiceError
+from tuijin.lib.bulk import sort_memory
 from tuijin.lib.i18n import phrasebook
 from tuijin.orgs.models import Unit
 
@@ -82,7 +83,7 @@ def _explain(unit: Unit, setting: dict, raw, scored, _=_) -> tuple[str, str]:
     text = _("%(unit)s scored %(score)s of %(weight)s on %(label)s: %(figure)s; %(how)s.") % {
         "unit": unit.display_short,
         "score": fmt(scored.score, 2),
-        "weight": fmt(setting["weight"], 2),
+        "weight": setting["weight_text"],
         "label": setting["label"],
         "figure": figure,
         "how": scored.how,
@@ -107,17 +108,20 @@ def race_compute(
     base = RaceContext(period=period, over=scheme.over, unit_ids=unit_ids)
     result = RaceResult(scheme=scheme, version=version, period=period)
     per_unit: dict[int, list[dict]] = {u.pk: [] for u in units}
-    for item in version.indicators.all():
-        indicator = REGISTRY.get(item.code)
+    with sort_memory():
+        indicators = [(item, REGISTRY.get(item.code)) for item in version.indicators.all()]
+        raws_of = {item.pk: indicator.compute(base.with_window(item.window)) for item, indicator in indicators
+                   if indicator is not None and indicator.available()}
+    for item, indicator in indicators:
         weight = Decimal(str(weights[item.code])) if weights and item.code in weights else item.weight
         label = item.label or (str(indicator.label) if indicator else item.code)
         if indicator is None or not indicator.available():
             result.skipped.append(label)
             continue
-        raws = indicator.compute(base.with_window(item.window))
+        raws = raws_of[item.pk]
         scored = score_all(item.method, item.direction, weight, item.params, raws)
         heading = str(indicator.projects_heading).capitalize() if indicator.projects_heading else ""
-        setting = {"weight": weight, "label": label, "heading": heading}
+        setting = {"weight": weight, "weight_text": fmt(weight, 2), "label": label, "heading": heading}
         measure = str(indicator.measure)
         for unit in units:
             raw, s = raws[unit.pk], scored[unit.pk]

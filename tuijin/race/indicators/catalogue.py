@@ -59,18 +59,21 @@ def _top_projects(sql: str, params: list, limit: int) -> dict[int, list[dict]]:
     return out
 
 
-def _one_pass(sql: str, params: list, sums: list[str], sort_key: str, limit: int, extra: str = "") -> tuple[dict, dict]:
-    """In one statement over a per-project query: per-unit sums (window aggregates) and the
-    first ``limit`` projects of each unit by ``sort_key`` (ROW_NUMBER()). Returns
-    ({unit_id: [sums]}, {unit_id: [(project_id, name, sort_key, *extra columns)]})."""
+def _one_pass(sql: str, params: list, sums: list[str], sort_key: str, limit: int, extra: str = "",
+              names: str = P) -> tuple[dict, dict]:
+    """In one statement over a per-project query (columns unit_id, project_id and figures):
+    per-unit sums (window aggregates) and the first ``limit`` projects of each unit by
+    ``sort_key`` (ROW_NUMBER()), named from the ``names`` table. Returns ({unit_id: [sums]},
+    {unit_id: [(project_id, name, sort_key, *extra columns)]})."""
     sum_cols = ", ".join(f"SUM({c}) OVER (PARTITION BY t.unit_id) AS s{i}" for i, c in enumerate(sums))
     extra_cols = f", {extra}" if extra else ""
     # MATERIALIZED: each project's figures are computed once, not again in every window
-    # expression that names them (numeric sums of up to twelve month columns).
+    # expression that names them (numeric sums of up to twelve month columns). Only the rows
+    # kept are named: names carried through the sort of every project made it spill to disk.
     ranked = f"""
         WITH t AS MATERIALIZED ({sql})
-        SELECT * FROM (
-            SELECT t.unit_id, t.project_id, t.name, {sort_key} AS sort_key{extra_cols}, {sum_cols},
+        SELECT (SELECT n.name FROM {names} n WHERE n.id = ranked.project_id), ranked.* FROM (
+            SELECT t.unit_id, t.project_id, {sort_key} AS sort_key{extra_cols}, {sum_cols},
                    ROW_NUMBER() OVER (PARTITION BY t.unit_id ORDER BY {sort_key} DESC, t.project_id) AS rn
             FROM t
         ) ranked WHERE rn <= %s"""
@@ -78,9 +81,10 @@ def _one_pass(sql: str, params: list, sums: list[str], sort_key: str, limit: int
     tops: dict[int, list] = {}
     n_extra = len([e for e in extra.split(",") if e.strip()]) if extra else 0
     for row in rows(ranked, [*params, limit]):
-        unit_id, project_id, name, key = row[:4]
+        name, unit_id, project_id, key = row[:4]
         extras = row[4:4 + n_extra]
-        totals[unit_id] = [dec(v) for v in row[4 + n_extra:4 + n_extra + len(sums)]]
+        if unit_id not in totals:  # the same sums on each of the unit's rows
+            totals[unit_id] = [dec(v) for v in row[4 + n_extra:4 + n_extra + len(sums)]]
         tops.setdefault(unit_id, []).append((project_id, name, key, *extras))
     return totals, tops
 
@@ -110,8 +114,7 @@ class PlanCompletion(Indicator):
         sched = " + ".join(f"pe.plan_m{m}" for m in range(first, last + 1))
         done = " + ".join(f"y.m{m}" for m in range(first, last + 1))
         sql = f"""
-            SELECT p.{ctx.unit_column} AS unit_id, p.id AS project_id, p.name AS name,
-                   pe.planned_investment AS planned, {sched} AS sched, COALESCE({done}, 0) AS done
+            SELECT p.{ctx.unit_column} AS unit_id, p.id AS project_id, pe.planned_investment AS planned, {sched} AS sched, COALESCE({done}, 0) AS done
             FROM {PE} pe
             JOIN {P} p ON p.id = pe.project_id
             LEFT JOIN {Y} y ON y.project_id = pe.project_id AND y.year = %s
@@ -168,8 +171,7 @@ class InvestmentGrowth(Indicator):
         cur = " + ".join(f"c.m{m}" for m in range(first, last + 1))
         prev = " + ".join(f"l.m{m}" for m in range(first, last + 1))
         per_project = f"""
-            SELECT p.{ctx.unit_column} AS unit_id, p.id AS project_id, p.name AS name,
-                   COALESCE({cur}, 0) AS cur, COALESCE({prev}, 0) AS prev
+            SELECT p.{ctx.unit_column} AS unit_id, p.id AS project_id, COALESCE({cur}, 0) AS cur, COALESCE({prev}, 0) AS prev
             FROM {P} p
             LEFT JOIN {Y} c ON c.project_id = p.id AND c.year = %s
             LEFT JOIN {Y} l ON l.project_id = p.id AND l.year = %s
@@ -330,8 +332,8 @@ class ReportsOnTime(Indicator):
         # Reports of months before a project's start do not make up for missing ones: on time
         # is capped at what was due, project by project.
         per_project = f"""
-            SELECT unit_id, project_id, name, due, CASE WHEN on_time > due THEN due ELSE on_time END AS on_time FROM (
-            SELECT p.{ctx.unit_column} AS unit_id, p.id AS project_id, p.name AS name,
+            SELECT unit_id, project_id, due, CASE WHEN on_time > due THEN due ELSE on_time END AS on_time FROM (
+            SELECT p.{ctx.unit_column} AS unit_id, p.id AS project_id,
                    CASE WHEN {start} <= {int(last)} THEN {int(last)} - {start} + 1 ELSE 0 END AS due,
                    COALESCE(o.n, 0) AS on_time
             FROM {PE} pe JOIN {P} p ON p.id = pe.project_id
@@ -440,7 +442,7 @@ class AttractionLanded(Indicator):
         _ = phrasebook()  # the same messages for every unit and project
         column = "town_id" if ctx.unit_column == "town_id" else "responsible_unit_id"
         per_lead = f"""
-            SELECT l.{column} AS unit_id, l.id AS project_id, l.name AS name,
+            SELECT l.{column} AS unit_id, l.id AS project_id,
                    (CASE WHEN l.signed_on BETWEEN %s AND %s THEN 1 ELSE 0 END)
                  + (CASE WHEN l.started_on BETWEEN %s AND %s THEN 1 ELSE 0 END) AS events,
                    l.intended_amount AS amount
@@ -448,7 +450,7 @@ class AttractionLanded(Indicator):
             WHERE l.{column} IS NOT NULL AND (l.signed_on BETWEEN %s AND %s OR l.started_on BETWEEN %s AND %s)"""
         window = [ctx.window_start, ctx.window_end]
         params = [*window, *window, *window, *window]
-        totals, tops = _one_pass(per_lead, params, ["t.events"], "t.amount", 5)
+        totals, tops = _one_pass(per_lead, params, ["t.events"], "t.amount", 5, names=_table("breakthroughs.Lead"))
         out = {}
         for unit_id in ctx.unit_ids:
             events = int(totals.get(unit_id, [0])[0])
@@ -473,10 +475,10 @@ class FundsSecured(Indicator):
         _ = phrasebook()  # the same messages for every unit and project
         units_sql, unit_params = _units(ctx)
         per_project = f"""
-            SELECT p.{ctx.unit_column} AS unit_id, p.id AS project_id, p.name AS name, SUM(f.approved) AS approved
+            SELECT p.{ctx.unit_column} AS unit_id, p.id AS project_id, SUM(f.approved) AS approved
             FROM {_table("breakthroughs.FundSource")} f JOIN {P} p ON p.id = f.project_id
             WHERE f.kind NOT IN ('self_raised', 'bank_loan') AND f.approved_on BETWEEN %s AND %s AND {ALIVE} AND {units_sql}
-            GROUP BY p.{ctx.unit_column}, p.id, p.name"""
+            GROUP BY p.{ctx.unit_column}, p.id"""
         params = [ctx.window_start, ctx.window_end, *unit_params]
         totals, tops = _one_pass(per_project, params, ["t.approved"], "t.approved", 3)
         out = {}
