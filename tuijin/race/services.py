@@ -11,8 +11,8 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tuijin.lib.errors import PermissionDenied, ServiceError
 from tuijin.lib.bulk import sort_memory
+from tuijin.lib.errors import PermissionDenied, ServiceError
 from tuijin.lib.i18n import phrasebook
 from tuijin.orgs.models import Unit
 
@@ -107,7 +107,8 @@ def race_compute(
     unit_ids = [u.pk for u in units]
     base = RaceContext(period=period, over=scheme.over, unit_ids=unit_ids)
     result = RaceResult(scheme=scheme, version=version, period=period)
-    per_unit: dict[int, list[dict]] = {u.pk: [] for u in units}
+    keyed = [(u, u.pk) for u in units]
+    per_unit: dict[int, list[dict]] = {pk: [] for _u, pk in keyed}
     with sort_memory():
         indicators = [(item, REGISTRY.get(item.code)) for item in version.indicators.all()]
         raws_of = {item.pk: indicator.compute(base.with_window(item.window)) for item, indicator in indicators
@@ -123,10 +124,10 @@ def race_compute(
         heading = str(indicator.projects_heading).capitalize() if indicator.projects_heading else ""
         setting = {"weight": weight, "weight_text": fmt(weight, 2), "label": label, "heading": heading}
         measure = str(indicator.measure)
-        for unit in units:
-            raw, s = raws[unit.pk], scored[unit.pk]
+        for unit, unit_id in keyed:
+            raw, s = raws[unit_id], scored[unit_id]
             summary, explanation = _explain(unit, setting, raw, s, said)
-            per_unit[unit.pk].append(
+            per_unit[unit_id].append(
                 {
                     "code": item.code,
                     "label": label,
@@ -145,9 +146,9 @@ def race_compute(
                     "projects": raw.projects,
                 }
             )
-    for unit in units:
-        total = q(sum((Decimal(s["score"]) for s in per_unit[unit.pk]), ZERO))
-        result.rows.append(RowResult(unit=unit, total=total, scores=per_unit[unit.pk]))
+    for unit, unit_id in keyed:
+        total = q(sum((Decimal(s["score"]) for s in per_unit[unit_id]), ZERO))
+        result.rows.append(RowResult(unit=unit, total=total, scores=per_unit[unit_id]))
     ranks = competition_ranks({r.unit.pk: r.total for r in result.rows}, True)
     for row in result.rows:
         row.rank = ranks[row.unit.pk]

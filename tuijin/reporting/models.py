@@ -111,6 +111,11 @@ class MonthlyReport(models.Model):
             models.Index(
                 fields=["year", "month"], include=["project", "amount", "status"], name="report_period_covering"
             ),
+            # Reports filed on time, counted per project by the horse race from this index alone.
+            models.Index(
+                fields=["year", "month"], include=["project"], condition=Q(is_late=False) & ~Q(status="draft"),
+                name="report_on_time",
+            ),
         ]
 
     def __str__(self) -> str:
