@@ -9,7 +9,7 @@ from tuijin.projects.choices import LibraryKind, PlanCategory
 from tuijin.projects.models import PlanEntry, PlanMonth
 from tuijin.projects.services import libraries as lib
 from tuijin.projects.services.libraries import PlanData
-from tuijin.projects.services.split import split_mismatches, split_refresh
+from tuijin.projects.services.split import split_mismatches, split_months_insert, split_refresh
 from tuijin.reporting.selectors import project_figures, unit_figures
 
 from .test_services_libraries import admit, annual_ready
@@ -66,3 +66,21 @@ def test_a_bulk_write_that_skips_the_refresh_is_found_and_repaired(cast, make_pr
     assert split_refresh(entry_ids=[line.pk]) == 1
     assert split_mismatches() == []
     assert stored(line)[0] == D("5") and stored(line)[11] == D(0)
+
+
+def test_month_rows_written_from_the_stored_split_are_the_split(cast, make_project):
+    lines = []
+    for planned, start in ((D("1000"), 3), (D("0.0005"), 1)):
+        project = make_project()
+        annual_ready(project, cast)
+        admit(project, LibraryKind.ANNUAL, cast.office,
+              plan=PlanData(category=PlanCategory.NEW, planned_investment=planned, planned_start_month=start))
+        lines.append(PlanEntry.objects.get(project=project))
+    expected = [rows(line) for line in lines]
+    assert expected[0][:2] == [0, 0] and expected[1] == [0] * 11 + [D("0.0005")]
+    PlanMonth.objects.filter(entry__in=lines).delete()
+
+    assert split_months_insert(entry_ids=[line.pk for line in lines]) == 10 + 1  # months before the start and months of 0: no row
+    assert [rows(line) for line in lines] == expected
+    assert sorted(PlanMonth.objects.filter(entry=lines[0]).values_list("month", flat=True)) == list(range(3, 13))
+    assert split_mismatches() == []

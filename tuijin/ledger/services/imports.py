@@ -52,7 +52,7 @@ from tuijin.projects.models.libraries import SPLIT_FIELDS
 from tuijin.projects.models.registry import national_code_validator
 from tuijin.projects.services.libraries import even_split, library_for, reserve_period, working_version
 from tuijin.projects.services.registry import next_project_code
-from tuijin.projects.services.split import split_values
+from tuijin.projects.services.split import split_months_insert, split_values
 from tuijin.projects.signals import plan_lines_changed, town_moves
 
 from .. import policy
@@ -779,42 +779,44 @@ def _write_library(report: ImportReport, ctx: _Context, rows: list[RowResult], n
     to_create: list[dict] = []
     resplit: list[dict] = []  # stored lines whose months are replaced
     kept: list[dict] = []  # stored lines whose months stay
-    months: list[dict] = []
+    splits: dict[tuple, dict] = {}  # (amount as written, start month) → its columns: a plan repeats its amounts
+
+    def split_of(amount: Decimal, start: int) -> dict:
+        key = (str(amount), start)
+        found = splits.get(key)
+        if found is None:
+            found = splits[key] = split_values(even_split(amount, start))
+        return found
+
     for r in rows:
         if r.plan is None:
             continue
         plan = r.plan
         entry = existing.get(r.project_id)
         if entry is None:
-            split = even_split(plan["planned_investment"], plan["planned_start_month"] or 1)
             line = {"version_id": version.pk, "library_entry_id": have[r.project_id], "project_id": r.project_id,
-                    **{name: plan[name] for name in PLAN_FIELDS}, **split_values(split)}
+                    **{name: plan[name] for name in PLAN_FIELDS},
+                    **split_of(plan["planned_investment"], plan["planned_start_month"] or 1)}
             to_create.append(line)
         else:
             line = {"id": entry["pk"], **{name: entry[name] for name in PLAN_FIELDS}}
             for name in plan["explicit"]:
                 line[name] = plan[name]
             if "planned_investment" in plan["explicit"] and entry["planned_investment"] != plan["planned_investment"]:
-                split = even_split(plan["planned_investment"], plan["planned_start_month"] or entry["planned_start_month"] or 1)
-                line.update(split_values(split))
+                line.update(split_of(plan["planned_investment"], plan["planned_start_month"] or entry["planned_start_month"] or 1))
                 resplit.append(line)
             else:
-                split = None
                 kept.append(line)
-        if split is not None:
-            months.append((line, split))
     for line, pk in zip(to_create, reserve_ids(PlanEntry, len(to_create)), strict=True):
         line["id"] = pk
     # Months of re-split lines are replaced; new lines get theirs. The stored split
-    # (plan_m1 … plan_m12) is written with each line, equal to its month rows by construction.
+    # (plan_m1 … plan_m12) is written with each line, and the database makes the month rows
+    # from it (equal to the split by construction, without sending twelve rows per line).
     bulk_delete_in(PlanMonth, "entry_id", [line["id"] for line in resplit])
     bulk_insert(PlanEntry, to_create, with_pk=True)
     bulk_update_rows(PlanEntry, resplit, [*PLAN_FIELDS, *SPLIT_FIELDS])
     bulk_update_rows(PlanEntry, kept, list(PLAN_FIELDS))
-    bulk_insert(
-        PlanMonth,
-        ({"entry_id": line["id"], "month": m, "amount": a} for line, split in months for m, a in split.items() if a),
-    )
+    split_months_insert(entry_ids=[line["id"] for line in (*to_create, *resplit)])
     # The towns' plan totals of every line written, in one call.
     plan_lines_changed.send(sender=PlanEntry, entry_ids=[line["id"] for line in (*to_create, *resplit, *kept)])
 

@@ -248,7 +248,11 @@ class PlanMonth(models.Model):
     """The planned investment of one month: the monthly split that defines the
     time-proportional schedule (序时进度)."""
 
-    entry = models.ForeignKey(PlanEntry, verbose_name=_("plan entry"), on_delete=models.CASCADE, related_name="months")
+    # No index of its own: the unique (entry, month) index below starts with the entry and
+    # serves every look-up by entry; a second one only doubled the work of writing months.
+    entry = models.ForeignKey(
+        PlanEntry, verbose_name=_("plan entry"), on_delete=models.CASCADE, related_name="months", db_index=False
+    )
     month = models.PositiveSmallIntegerField(_("month"), validators=[MinValueValidator(1), MaxValueValidator(12)])
     amount = models.DecimalField(
         _("planned (10k yuan)"), max_digits=16, decimal_places=4, validators=[MinValueValidator(Decimal(0))]

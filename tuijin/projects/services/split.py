@@ -9,8 +9,9 @@ Who keeps them equal:
 
 - :func:`~tuijin.projects.services.libraries.plan_entry_write` writes the columns with the
   months, and :func:`~tuijin.projects.services.libraries.plan_freeze` copies them;
-- writers in bulk (the ledger import, the generator, demo data) end with
-  :func:`split_refresh` for the lines they touched;
+- writers in bulk (the generator, demo data) end with :func:`split_refresh` for the lines
+  they touched; the ledger import writes the columns with its lines and has the database
+  derive the month rows from them (:func:`split_months_insert`);
 - ``tuijin rebuild-totals`` refreshes every line; :func:`split_mismatches` lists lines whose
   columns differ from their months (empty unless a writer forgot).
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -51,6 +53,37 @@ def split_refresh(*, entry_ids: Iterable[int] | None = None) -> int:
         for chunk in chunks(entry_ids):
             written += PlanEntry.objects.filter(pk__in=chunk).update(**values)
     plan_lines_changed.send(sender=PlanEntry, entry_ids=entry_ids)
+    return written
+
+
+def split_months_insert(*, entry_ids: list[int]) -> int:
+    """Write the month rows of plan lines from their stored split: one row per month whose
+    column is not 0, as a line written with its months has them. For lines that have no month
+    rows (new lines, or lines whose months were just deleted); returns the rows written.
+
+    One ``INSERT … SELECT`` per batch of lines: the database copies the twelve columns into
+    rows itself, instead of the writer sending it twelve times as many rows as lines."""
+    if not entry_ids:
+        return 0
+    qn = connection.ops.quote_name
+    entry, month = PlanMonth._meta.get_field("entry"), PlanMonth._meta.get_field("month")
+    amount = PlanMonth._meta.get_field("amount")
+    # VALUES names its column "column1" on PostgreSQL and SQLite alike.
+    months = ", ".join(f"({m})" for m in MONTHS)
+    pick = " ".join(f"WHEN {m} THEN e.{qn(PlanEntry._meta.get_field(name).column)}" for m, name in zip(MONTHS, SPLIT_FIELDS, strict=True))
+    select = (
+        f"INSERT INTO {qn(PlanMonth._meta.db_table)} ({qn(entry.column)}, {qn(month.column)}, {qn(amount.column)}) "  # noqa: S608  (names come from the models)
+        f"SELECT id, m, a FROM (SELECT e.{qn(PlanEntry._meta.pk.column)} AS id, m.column1 AS m, CASE m.column1 {pick} END AS a "
+        f"FROM {qn(PlanEntry._meta.db_table)} e CROSS JOIN (VALUES {months}) AS m WHERE e.{qn(PlanEntry._meta.pk.column)} "
+    )
+    written = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(select + "= ANY(%s)) AS s WHERE a <> 0 ORDER BY id, m", [list(entry_ids)])
+            return cursor.rowcount
+        for chunk in chunks(list(entry_ids)):
+            cursor.execute(select + f"IN ({', '.join(['%s'] * len(chunk))})) AS s WHERE a <> 0 ORDER BY id, m", chunk)
+            written += cursor.rowcount
     return written
 
 
