@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Sum
 from django.dispatch import receiver
 
@@ -184,10 +184,9 @@ def _plan_lines_changed(sender, entry_ids=None, **kwargs) -> None:
         town_plans_rebuild()
         return
     pairs = set()
-    # distinct pairs, unordered (the lines' default ordering would join and sort the versions);
-    # one query for thousands of lines on PostgreSQL, IN lists short enough for SQLite
-    size = 10_000 if connection.vendor == "postgresql" else 500
-    for chunk in chunks(sorted(set(entry_ids)), size):
+    # Distinct pairs, unordered (the lines' default ordering would join and sort the versions).
+    # 500 lines a query: with thousands in one list PostgreSQL reads every project (hash join).
+    for chunk in chunks(sorted(set(entry_ids))):
         pairs.update(
             PlanEntry.objects.filter(pk__in=chunk).order_by().values_list("version_id", "project__town_id").distinct()
         )
