@@ -3,52 +3,10 @@
 import os
 import subprocess
 import sys
-from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-
-from tuijin.orgs.models import User
-from tuijin.projects.choices import LibraryKind
-from tuijin.projects.models import PlanVersion, Project
-from tuijin.projects.services.split import split_mismatches
-
-
-@pytest.mark.django_db
-def test_the_demo_loads_once_with_a_login_per_role_and_rolls_over():
-    """One test, because the demo takes a while: what it holds, that a second run changes
-    nothing, and that roll-year works on it."""
-    out = StringIO()
-    call_command("demo", "--no-serve", stdout=out)
-    # 600 from the registry; investment leads converted into projects add a few more
-    assert Project.objects.filter(is_demo=True, code__regex=r"^TJ\d{4}-\d{5}$").count() >= 600
-    roles = set(User.objects.filter(is_demo=True).values_list("role", flat=True))
-    assert {"office", "town", "department", "owner", "leader"} <= roles
-    assert "tuijin-demo-2026" in out.getvalue() and "kuangyan" in out.getvalue()
-    libraries = set(Project.objects.values_list("library", flat=True))
-    assert {LibraryKind.RESERVE, LibraryKind.ROLLING, LibraryKind.ANNUAL} <= libraries
-    year = PlanVersion.objects.order_by("-year").first().year
-    assert PlanVersion.objects.get(year=year, number=1).is_frozen
-    assert PlanVersion.objects.filter(year=year, is_frozen=False).exists()
-    assert split_mismatches() == []  # the demo's plan lines (adjusted ones too) store their split
-
-    count = Project.objects.count()
-    again = StringIO()
-    call_command("demo", "--no-serve", stdout=again)
-    assert "already loaded" in again.getvalue()
-    assert Project.objects.count() == count
-
-    out = StringIO()
-    call_command("roll-year", str(year + 1), "--dry-run", stdout=out)
-    assert "DRY RUN" in out.getvalue() and "转入续建" in out.getvalue()
-    assert not PlanVersion.objects.filter(year=year + 1).exists()
-    call_command("roll-year", str(year + 1), stdout=StringIO())
-    assert PlanVersion.objects.filter(year=year + 1).exists()
-    assert split_mismatches() == []
-    out = StringIO()
-    call_command("roll-year", str(year + 1), stdout=out)
-    assert "转入续建" not in out.getvalue().splitlines()[-1], "a second roll-over carries nothing"
 
 
 def test_serve_refuses_to_start_without_a_database_url(settings):

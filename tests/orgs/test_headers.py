@@ -1,7 +1,8 @@
 """Security headers and a content security policy with no inline script.
 
-Two checks: every template of every app (fast, complete), and the pages of the demo as the
-project office sees them, crawled from the overview (slower, catches what views add).
+Here every template of every app (fast, complete); the pages of the demo as the project office
+sees them, crawled from the overview (slower, catches what views add), are checked with the
+demo's other checks in tests/core/test_demo.py, which loads it once.
 """
 
 from __future__ import annotations
@@ -9,10 +10,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urldefrag, urlparse
 
-import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -86,43 +84,3 @@ class Links(HTMLParser):
 
 
 SKIP = ("/logout", "/static/", "/media/", "/i18n/", "/admin/", "/api/", "export", ".xlsx", ".docx", ".pdf", "download")
-
-
-@pytest.mark.django_db
-def test_the_demo_pages_of_the_project_office_have_no_inline_script(settings):
-    """Crawl the demo from the overview as the project office (up to 400 pages)."""
-    call_command("demo", "--no-serve", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    from tuijin.orgs.models import User
-
-    client = Client()
-    client.force_login(User.objects.get(username="office"))
-    seen, queue, offenders, pages = set(), [reverse("home")], {}, 0
-    per_pattern: dict[str, int] = {}
-    while queue and pages < 400:
-        url = queue.pop(0)
-        if url in seen:
-            continue
-        seen.add(url)
-        # a few pages of each shape are enough (/projects/12/ and /projects/13/ are one template)
-        shape = re.sub(r"\d+", "N", urlparse(url).path)
-        if per_pattern.get(shape, 0) >= 2:
-            continue
-        per_pattern[shape] = per_pattern.get(shape, 0) + 1
-        response = client.get(url)
-        pages += 1
-        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
-            continue
-        assert "Content-Security-Policy" in response, url
-        html = response.content.decode()
-        problems = inline_script_problems(html)
-        if problems:
-            offenders[url] = problems[:3]
-        parser = Links()
-        parser.feed(html)
-        for href in parser.links:
-            href = urldefrag(href)[0]
-            if href.startswith("/") and not href.startswith(SKIP) and not any(s in href for s in SKIP) and href not in seen:
-                queue.append(href)
-    assert pages > 50
-    assert not offenders, offenders
-
