@@ -29,7 +29,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.dispatch import receiver
 
-from tuijin.lib.bulk import chunks
+from tuijin.lib.bulk import bulk_update_rows, chunks
 from tuijin.projects.models import PlanEntry, Project
 from tuijin.projects.models.libraries import SPLIT_FIELDS
 from tuijin.projects.signals import plan_lines_changed, projects_moved
@@ -66,35 +66,58 @@ def _clean(values: dict) -> dict:
 @transaction.atomic
 def town_years_refresh(*, pairs: Iterable[tuple[int | None, int]]) -> None:
     """Recompute the rows of the given (town id, year) pairs from the project-year totals."""
-    for town_id, year in sorted({p for p in pairs if p[0] is not None}):
-        _recompute(TownYearInvestment, {"town_id": town_id, "year": year},
-                   ProjectYearInvestment.objects.filter(project__town_id=town_id, year=year), _year_sums())
+    _recompute(
+        TownYearInvestment, "year", {(year, town_id) for town_id, year in pairs if town_id is not None},
+        lambda year, towns: ProjectYearInvestment.objects.filter(year=year, project__town_id__in=towns), _year_sums(),
+    )
 
 
 @transaction.atomic
 def town_plans_refresh(*, pairs: Iterable[tuple[int, int | None]]) -> None:
     """Recompute the rows of the given (plan version id, town id) pairs from the plan lines."""
-    for version_id, town_id in sorted({p for p in pairs if p[1] is not None}):
-        _recompute(TownPlanTotals, {"version_id": version_id, "town_id": town_id},
-                   PlanEntry.objects.filter(version_id=version_id, project__town_id=town_id), _plan_sums())
+    _recompute(
+        TownPlanTotals, "version_id", {p for p in pairs if p[1] is not None},
+        lambda version_id, towns: PlanEntry.objects.filter(version_id=version_id, project__town_id__in=towns), _plan_sums(),
+    )
 
 
-def _recompute(model, key: dict, sources, sums: dict) -> None:
-    """Lock the row of ``key`` and write the sums of its sources where they differ."""
-    row = _locked(model, **key)
-    values = _clean(sources.aggregate(**sums))
-    if any(getattr(row, k) != v for k, v in values.items()):
-        model.objects.filter(pk=row.pk).update(**values)
+def _recompute(model, key: str, pairs: set[tuple], sources, sums: dict) -> None:
+    """Lock the rows of ``pairs`` ((``key`` value, town id)) and write the sums of their
+    sources where they differ. Per ``key`` value (a year, a plan version) and 500 towns: one
+    query locks the rows, one sums the sources town by town, one UPDATE writes the changed
+    rows — an import touching a hundred towns makes three queries, not three hundred."""
+    towns_of: dict = {}
+    for value, town_id in sorted(pairs):
+        towns_of.setdefault(value, []).append(town_id)
+    empty = _clean(dict.fromkeys(sums))
+    for value, towns in towns_of.items():
+        for chunk in chunks(towns):
+            rows = _locked(model, {key: value}, chunk)
+            found = {
+                r.pop("project__town_id"): _clean(r)
+                for r in sources(value, chunk).order_by().values("project__town_id").annotate(**sums)
+            }
+            changed = []
+            for town_id in chunk:
+                values = found.get(town_id, empty)
+                row = rows[town_id]
+                if any(getattr(row, k) != v for k, v in values.items()):
+                    changed.append({"id": row.pk, **values})
+            bulk_update_rows(model, changed, list(sums))
 
 
-def _locked(model, **key):
-    """The row of ``key``, created if missing, locked until the transaction ends (a concurrent
-    refresh of the same row waits here and recomputes after this one commits)."""
-    row = model.objects.select_for_update().filter(**key).first()
-    if row is None:
-        model.objects.get_or_create(**key)
-        row = model.objects.select_for_update().get(**key)
-    return row
+def _locked(model, key: dict, towns: list[int]) -> dict:
+    """{town id: row} of ``key`` and the towns, created if missing, locked until the
+    transaction ends, in town order (a concurrent refresh of the same rows waits here and
+    recomputes after this one commits)."""
+    locked = model.objects.select_for_update().filter(**key, town_id__in=towns).order_by("town_id")
+    rows = {row.town_id: row for row in locked}
+    missing = [t for t in towns if t not in rows]
+    for town_id in missing:
+        model.objects.get_or_create(**key, town_id=town_id)
+    if missing:
+        rows.update((row.town_id, row) for row in locked.filter(town_id__in=missing))
+    return rows
 
 
 def towns_of_projects(project_ids: Iterable[int]) -> dict[int, int | None]:

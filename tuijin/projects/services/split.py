@@ -79,10 +79,10 @@ def split_months_insert(*, entry_ids: list[int]) -> int:
     written = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(select + "= ANY(%s)) AS s WHERE a <> 0 ORDER BY id, m", [list(entry_ids)])
+            cursor.execute(select + "= ANY(%s)) AS s WHERE a <> 0", [list(entry_ids)])
             return cursor.rowcount
         for chunk in chunks(list(entry_ids)):
-            cursor.execute(select + f"IN ({', '.join(['%s'] * len(chunk))})) AS s WHERE a <> 0 ORDER BY id, m", chunk)
+            cursor.execute(select + f"IN ({', '.join(['%s'] * len(chunk))})) AS s WHERE a <> 0", chunk)
             written += cursor.rowcount
     return written
 
