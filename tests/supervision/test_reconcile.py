@@ -263,3 +263,17 @@ def test_switching_a_rule_off_clears_its_lights_and_the_two_yellows_rule_off_cle
     assert (run.open_red, run.open_yellow) == (
         Light.objects.filter(cleared_on__isnull=True, colour="red").count(),
         Light.objects.filter(cleared_on__isnull=True, colour="yellow").count())
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL storage parameter")
+def test_the_lights_table_leaves_room_to_confirm_lights_in_place():
+    """The daily rewrite of ``last_seen`` on every open light stays on the row's page (a HOT
+    update, no index touched) only if the page has room: the table is filled to 70%."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [Light._meta.db_table])
+        options = cursor.fetchone()[0] or []
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s", [Light._meta.db_table])
+        indexes = [row[0] for row in cursor.fetchall()]
+    assert "fillfactor=70" in options
+    assert len(indexes) > 5 and not [d for d in indexes if "last_seen" in d]
