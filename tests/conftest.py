@@ -44,8 +44,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    """A transactional test ends by emptying every table: the reference data is put back."""
+    """A transactional test ends by emptying every table: the reference data is put back for
+    the tests after it (after the last one the test database is already gone)."""
     result = yield
+    if nextitem is None:
+        return result
     marker = item.get_closest_marker("django_db")
     transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
     if transactional or {"transactional_db", "live_server"} & set(item.fixturenames):
