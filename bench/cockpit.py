@@ -70,7 +70,7 @@ def bulk(model, columns: dict[str, str], source: str, params: dict | None = None
 
     names, exprs = [], []
     for f in model._meta.concrete_fields:
-        if f.primary_key:
+        if f.primary_key or f.generated:
             continue
         names.append(f'"{f.column}"')
         if f.column in columns:

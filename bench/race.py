@@ -68,7 +68,7 @@ def insert_select(model, exprs: dict, from_sql: str, params: list) -> int:
 
     columns, values, args = [], [], []
     for field in model._meta.concrete_fields:
-        if field.primary_key:
+        if field.primary_key or field.generated:
             continue
         column = field.column
         columns.append(f'"{column}"')

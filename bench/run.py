@@ -248,8 +248,7 @@ def measure(n: int, only: list[str], runs: int, oc4ids_max: int) -> dict:
         def scan_floor():
             # the schedule-gap rule alone: plan lines behind the time-proportional schedule
             # (the schedule from the lines' stored split, as the rule reads it)
-            due = " + ".join(f"e.plan_m{m}" for m in range(1, month + 1))
-            done = " + ".join(f"t.m{m}" for m in range(1, month + 1))
+            due, done = f"e.plan_ytd_m{month}", f"t.ytd_m{month}"  # the running totals, as the rule reads them
             sql(f"""SELECT e.project_id FROM projects_planentry e
                    LEFT JOIN reporting_projectyearinvestment t ON t.project_id = e.project_id AND t.year = %(y)s
                    WHERE e.version_id = %(v)s AND {due} > 0

@@ -18,7 +18,12 @@ BATCH = 20_000
 
 
 def _columns(model: type[models.Model], with_pk: bool):
-    return [f for f in model._meta.concrete_fields if with_pk or not (f.primary_key and isinstance(f, models.AutoField))]
+    """The columns a writer sets: not generated ones (the database computes them), nor an
+    automatic key unless asked."""
+    return [
+        f for f in model._meta.concrete_fields
+        if not f.generated and (with_pk or not (f.primary_key and isinstance(f, models.AutoField)))
+    ]
 
 
 def _prepared(model, rows: Iterable[dict], with_pk: bool) -> Iterator[tuple]:

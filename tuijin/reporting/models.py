@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tuijin.lib.months import running_total
+
 
 class PeriodStatus(models.TextChoices):
     OPEN = "open", _("Open for filing")
@@ -231,6 +233,19 @@ class ProjectYearInvestment(models.Model):
     m10 = models.DecimalField(_("October (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0))
     m11 = models.DecimalField(_("November (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0))
     m12 = models.DecimalField(_("December (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0))
+    # Running totals (tuijin.lib.months): year to date through each month, kept by the database.
+    ytd_m1 = running_total(1)
+    ytd_m2 = running_total(2)
+    ytd_m3 = running_total(3)
+    ytd_m4 = running_total(4)
+    ytd_m5 = running_total(5)
+    ytd_m6 = running_total(6)
+    ytd_m7 = running_total(7)
+    ytd_m8 = running_total(8)
+    ytd_m9 = running_total(9)
+    ytd_m10 = running_total(10)
+    ytd_m11 = running_total(11)
+    ytd_m12 = running_total(12)
 
     class Meta:
         verbose_name = _("project investment by month")

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tuijin.lib.months import running_total
+
 from ..choices import EntryAction, EntryStatus, LibraryKind, PlanCategory
 
 
@@ -225,6 +227,19 @@ class PlanEntry(models.Model):
     plan_m10 = models.DecimalField(_("October (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0), editable=False)
     plan_m11 = models.DecimalField(_("November (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0), editable=False)
     plan_m12 = models.DecimalField(_("December (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0), editable=False)
+    # Running totals of the split (tuijin.lib.months): planned to the end of each month.
+    plan_ytd_m1 = running_total(1, "plan_")
+    plan_ytd_m2 = running_total(2, "plan_")
+    plan_ytd_m3 = running_total(3, "plan_")
+    plan_ytd_m4 = running_total(4, "plan_")
+    plan_ytd_m5 = running_total(5, "plan_")
+    plan_ytd_m6 = running_total(6, "plan_")
+    plan_ytd_m7 = running_total(7, "plan_")
+    plan_ytd_m8 = running_total(8, "plan_")
+    plan_ytd_m9 = running_total(9, "plan_")
+    plan_ytd_m10 = running_total(10, "plan_")
+    plan_ytd_m11 = running_total(11, "plan_")
+    plan_ytd_m12 = running_total(12, "plan_")
 
     class Meta:
         verbose_name = _("plan entry")

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from tuijin.lib.i18n import phrasebook
+from tuijin.lib.months import window_sql
 from tuijin.projects.models import Node, NodeType, PlanEntry, Project
 from tuijin.reporting.models import MonthlyReport, ProjectYearInvestment
 
@@ -111,8 +112,8 @@ class PlanCompletion(Indicator):
         units_sql, unit_params = _units(ctx)
         # The schedule of the window from the line's stored split (plan_m1 …, kept equal to its
         # month rows), the investment from the project-year totals (kept exact with the reports).
-        sched = " + ".join(f"pe.plan_m{m}" for m in range(first, last + 1))
-        done = " + ".join(f"y.m{m}" for m in range(first, last + 1))
+        sched = window_sql("pe", first, last, "plan_")
+        done = window_sql("y", first, last)
         sql = f"""
             SELECT p.{ctx.unit_column} AS unit_id, p.id AS project_id, pe.planned_investment AS planned, {sched} AS sched, COALESCE({done}, 0) AS done
             FROM {PE} pe
@@ -168,8 +169,8 @@ class InvestmentGrowth(Indicator):
         # From the project-year totals (one row per project and year, kept exact with the
         # reports), not the reports themselves.
         # Each project's row of this year and of last year: no grouping needed.
-        cur = " + ".join(f"c.m{m}" for m in range(first, last + 1))
-        prev = " + ".join(f"l.m{m}" for m in range(first, last + 1))
+        cur = window_sql("c", first, last)
+        prev = window_sql("l", first, last)
         per_project = f"""
             SELECT p.{ctx.unit_column} AS unit_id, p.id AS project_id, COALESCE({cur}, 0) AS cur, COALESCE({prev}, 0) AS prev
             FROM {P} p

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from tuijin.lib.months import window_sql
 from tuijin.projects.models import Node, NodeType, PlanEntry, PlanVersion, Project
 from tuijin.reporting.models import MonthlyReport, ProjectYearInvestment
 
@@ -55,9 +56,10 @@ class BehindSchedule(Rule):
         if month < 1 or version is None:
             return []
         # The schedule from the lines' stored split, the investment from the project-year
-        # totals: both kept exact by the services, one row per project each.
-        sched = " + ".join(f"pe.plan_m{m}" for m in range(1, month + 1))
-        done = " + ".join(f"y.m{m}" for m in range(1, month + 1))
+        # totals: both kept exact by the services, one row per project each, read from their
+        # running totals (one column each).
+        sched = window_sql("pe", 1, month, "plan_")
+        done = window_sql("y", 1, month)
         found = rows(f"""
             SELECT * FROM (
               SELECT p.id, p.town_id, p.department_id, pe.planned_investment AS planned,
