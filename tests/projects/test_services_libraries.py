@@ -220,3 +220,16 @@ def test_roll_over_advances_the_rolling_window(cast, make_project):
     assert (entry.library.start_year, entry.library.end_year) == (2027, 2029)
     project.refresh_from_db()
     assert project.library == LibraryKind.ROLLING
+
+
+def test_an_automatic_split_adds_up_and_never_has_a_negative_month():
+    from tuijin.projects.services.libraries import even_split, seasonal_split
+
+    for total in ("0.0007", "0.0011", "50", "1200", "12000.0005", "3.3333"):
+        for first in (1, 3, 11, 12):
+            for split in (even_split(Decimal(total), first), seasonal_split(Decimal(total), first)):
+                assert sum(split.values()) == Decimal(total), (total, first)
+                assert min(split.values()) >= 0, (total, first, split)
+                assert min(split) == first and max(split) == 12
+    assert even_split(Decimal("0.0007"))[12] == Decimal("0.0007")  # eleven months of 0, December the rest
+    assert even_split(Decimal("1200"), 3) == dict.fromkeys(range(3, 13), Decimal("120.0000"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -164,9 +164,11 @@ def validate_months(plan: PlanData) -> None:
 
 
 def even_split(total: Decimal, first_month: int = 1) -> dict[int, Decimal]:
-    """Spread ``total`` evenly over the months from ``first_month`` to December, exactly."""
+    """Spread ``total`` evenly over the months from ``first_month`` to December, exactly:
+    the shares are rounded down to 0.0001, so December's remainder is never negative (a
+    share rounded up made 0.0007 over twelve months end in December at −0.0004)."""
     months = list(range(first_month, 13))
-    share = (total / len(months)).quantize(Decimal("0.0001"))
+    share = (total / len(months)).quantize(Decimal("0.0001"), rounding=ROUND_DOWN)
     split = dict.fromkeys(months, share)
     split[12] += total - share * len(months)
     return split
@@ -182,7 +184,7 @@ def seasonal_split(total: Decimal, first_month: int = 1) -> dict[int, Decimal]:
     construction season (:data:`SEASONAL_WEIGHTS`), exactly: December takes the rounding."""
     months = list(range(first_month, 13))
     weight_sum = sum(SEASONAL_WEIGHTS[m] for m in months)
-    split = {m: (total * SEASONAL_WEIGHTS[m] / weight_sum).quantize(Decimal("0.0001")) for m in months}
+    split = {m: (total * SEASONAL_WEIGHTS[m] / weight_sum).quantize(Decimal("0.0001"), rounding=ROUND_DOWN) for m in months}
     split[12] += total - sum(split.values(), Decimal(0))
     if split[12] < 0:
         return even_split(total, first_month)
