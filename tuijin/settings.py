@@ -81,6 +81,8 @@ if _db["ENGINE"].endswith("sqlite3"):
 DATABASES = {"default": _db}
 SECRET_KEY = _secret_key()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+#: Backups serialise times to the microsecond (Django's JSON stops at the millisecond).
+SERIALIZATION_MODULES = {"json-exact": "tuijin.core.serialization"}
 
 ALLOWED_HOSTS = env(
     "TUIJIN_ALLOWED_HOSTS", "127.0.0.1,localhost", kind="list", help="Host names the server answers to, comma separated."

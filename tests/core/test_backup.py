@@ -50,3 +50,25 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
     bogus.write_bytes(b"not a tar")
     with pytest.raises(CommandError, match="not a Tuijin backup"):
         call_command("restore", str(bogus), "--yes")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_times_come_back_to_the_microsecond(cast, tmp_path, settings):
+    """Django's JSON keeps milliseconds: 10:00:00.000400 came back as 10:00:00 and 12.345678 as
+    12.345. A backup keeps every digit."""
+    import datetime as dt
+
+    from tuijin.orgs.models import User
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    moments = {"office": dt.datetime(2026, 3, 1, 10, 0, 0, 400, tzinfo=dt.UTC),
+               "kuangyan": dt.datetime(2026, 3, 1, 10, 0, 12, 345678, tzinfo=dt.UTC)}
+    for username, moment in moments.items():
+        User.objects.filter(username=username).update(date_joined=moment, password_changed_at=moment)
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", "-o", str(archive), stdout=io.StringIO())
+    User.objects.filter(username__in=moments).update(date_joined=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    call_command("restore", str(archive), "--yes", stdout=io.StringIO())
+    for username, moment in moments.items():
+        user = User.objects.get(username=username)
+        assert (user.date_joined, user.password_changed_at) == (moment, moment)

@@ -60,6 +60,7 @@ def backup(path: str | Path) -> dict:
     call_command(
         "dumpdata",
         *[f"--exclude={e}" for e in EXCLUDED],
+        format="json-exact",  # times to the microsecond (tuijin.core.serialization)
         natural_foreign=True,
         natural_primary=False,
         stdout=data,
