@@ -12,6 +12,7 @@ import datetime as dt
 import importlib
 import random
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from django.apps import apps
@@ -36,13 +37,12 @@ class DemoContext:
         return self.today.year
 
 
+@cache
 def demo_password_hash() -> str:
     """The demo password, hashed once for every demo login (a hash each took 0.4 s)."""
-    if not hasattr(demo_password_hash, "value"):
-        from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.hashers import make_password
 
-        demo_password_hash.value = make_password(DEMO_PASSWORD)
-    return demo_password_hash.value
+    return make_password(DEMO_PASSWORD)
 
 
 def demo_loaded() -> bool:

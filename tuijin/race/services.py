@@ -109,14 +109,15 @@ def race_compute(
     result = RaceResult(scheme=scheme, version=version, period=period)
     keyed = [(u, u.pk) for u in units]
     per_unit: dict[int, list[dict]] = {pk: [] for _u, pk in keyed}
+    indicators = [(item, REGISTRY.get(item.code)) for item in version.indicators.all()]
+    # Every indicator's queries first, in one transaction with room to sort (sort_memory).
     with sort_memory():
-        indicators = [(item, REGISTRY.get(item.code)) for item in version.indicators.all()]
         raws_of = {item.pk: indicator.compute(base.with_window(item.window)) for item, indicator in indicators
                    if indicator is not None and indicator.available()}
     for item, indicator in indicators:
         weight = Decimal(str(weights[item.code])) if weights and item.code in weights else item.weight
         label = item.label or (str(indicator.label) if indicator else item.code)
-        if indicator is None or not indicator.available():
+        if item.pk not in raws_of:  # unknown, or its app is not there
             result.skipped.append(label)
             continue
         raws = raws_of[item.pk]

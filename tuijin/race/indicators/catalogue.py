@@ -69,8 +69,8 @@ def _one_pass(sql: str, params: list, sums: list[str], sort_key: str, limit: int
     sum_cols = ", ".join(f"SUM({c}) OVER (PARTITION BY t.unit_id) AS s{i}" for i, c in enumerate(sums))
     extra_cols = f", {extra}" if extra else ""
     # MATERIALIZED: each project's figures are computed once, not again in every window
-    # expression that names them (numeric sums of up to twelve month columns). Only the rows
-    # kept are named: names carried through the sort of every project made it spill to disk.
+    # expression that names them. Only the rows kept are named: names carried through the
+    # sort of every project made it spill to disk.
     ranked = f"""
         WITH t AS MATERIALIZED ({sql})
         SELECT (SELECT n.name FROM {names} n WHERE n.id = ranked.project_id), ranked.* FROM (
