@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.orgs.test_headers import SKIP, Links, inline_script_problems
 from tuijin.orgs.models import User
@@ -36,6 +37,26 @@ def test_the_demo_loads_once_with_a_login_per_role_its_pages_are_clean_and_it_ro
     assert PlanVersion.objects.get(year=year, number=1).is_frozen
     assert PlanVersion.objects.filter(year=year, is_frozen=False).exists()
     assert split_mismatches() == []  # the demo's plan lines (adjusted ones too) store their split
+
+    # The quarters the demo publishes were scored on exact investment totals: each figure of
+    # the departments' first quarter is what the data gives now (units under the report the
+    # demo corrects after publishing excepted).
+    from tuijin.race.choices import SnapshotStatus
+    from tuijin.race.models import Scheme
+    from tuijin.race.periods import Period
+    from tuijin.race.services import race_compute
+    from tuijin.reporting.models import MonthlyReport
+
+    departments = Scheme.objects.get(code="departments")
+    published = departments.snapshots.filter(period=f"{year}-Q1", status=SnapshotStatus.PUBLISHED).first()
+    assert published is not None or timezone.localdate().month <= 3  # the first quarter is published once it is over
+    corrected = MonthlyReport.objects.filter(explanation__startswith="镇街道核查后更正").values_list("project__department_id", flat=True)
+    now = {r.unit.pk: r.scores for r in race_compute(scheme=departments, period=Period.parse(f"{year}-Q1")).rows}
+    compared = 0
+    for row in published.rows.exclude(unit_id__in=list(corrected)) if published else []:
+        assert [s["value"] for s in row.scores] == [s["value"] for s in now[row.unit_id]], row.unit
+        compared += 1
+    assert compared >= 3 or published is None
 
     pages, offenders = crawl_as_the_office()
     assert pages > 50

@@ -56,7 +56,8 @@ def load_demo(*, today: dt.date | None = None, stdout=None) -> DemoContext:
     from auditlog.context import disable_auditlog
 
     # Demo rows are generated, not edited: their creation is not part of anyone's history.
-    finishers = []
+    # An app that writes rows in bulk rebuilds what is derived from them (totals) before it
+    # returns: the apps loaded after it read them.
     with transaction.atomic(), disable_auditlog():
         for config in apps.get_app_configs():
             if not config.name.startswith("tuijin.") or config.name == "tuijin.core":
@@ -70,10 +71,4 @@ def load_demo(*, today: dt.date | None = None, stdout=None) -> DemoContext:
             if stdout:
                 stdout.write(f"  · {config.verbose_name}")
             module.load(ctx)
-            if hasattr(module, "finish"):
-                finishers.append(module.finish)
-        # An app's finish(ctx) runs after every app has loaded: derived tables built from
-        # rows that apps above it wrote in bulk (e.g. reporting's investment totals).
-        for finish in finishers:
-            finish(ctx)
     return ctx

@@ -15,6 +15,7 @@ from tuijin.orgs.models import Unit
 from tuijin.projects.choices import NodeStatus, PlanCategory, Stage
 from tuijin.projects.models import Node, PlanEntry, PlanMonth
 from tuijin.reporting.models import MonthlyReport, ReportingPeriod
+from tuijin.reporting.totals import totals_rebuild
 
 from .choices import Method, RaceOver, Window
 from .indicators.base import plan_version_id
@@ -176,3 +177,4 @@ def ensure_reports(ctx: DemoContext) -> None:
                     is_registered=True, status="confirmed", submitted_at=now, submitted_by=office,
                 ))
     MonthlyReport.objects.bulk_create(reports, batch_size=2000)
+    totals_rebuild()  # written in bulk: the totals the race reads, exact before it computes
