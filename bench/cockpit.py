@@ -116,7 +116,7 @@ def generate() -> None:
     types = dict(pm.NodeType.objects.values_list("code", "pk"))
     tables = [m._meta.db_table for m in (
         bt.LeadStageChange, bt.Lead, bt.BondUseMonth, bt.FundSource, bt.ResourceAllocation, bt.ResourceDemand,
-        bt.ResourceQuota, MonthlyReport, ReportingPeriod, pm.PlanMonth, pm.PlanEntry, pm.PlanVersion, pm.EntryEvent,
+        bt.ResourceQuota, MonthlyReport, ReportingPeriod, pm.PlanEntry, pm.PlanVersion, pm.EntryEvent,
         pm.LibraryEntry, pm.Library, pm.Node.predecessors.through, pm.Node, pm.StageChange, pm.TaskForceMember,
         pm.Project,
     )]
@@ -153,9 +153,9 @@ def generate() -> None:
         "category": "CASE WHEN le.project_id %% 5 = 0 THEN 'new' ELSE 'continuing' END",
         "planned_investment": "1200 + (le.project_id %% 50) * 24", "opening_cumulative": "(le.project_id %% 3) * 4000",
         "planned_start_month": "CASE WHEN le.project_id %% 5 = 0 THEN 2 + le.project_id %% 9 END",
+        # the plan spread evenly over the twelve months
+        **{f"plan_m{m}": "100 + (le.project_id %% 50) * 2" for m in range(1, 13)},
     }, "FROM projects_libraryentry le", p)
-    bulk(pm.PlanMonth, {"entry_id": "e.id", "month": "m", "amount": "e.planned_investment / 12"},
-         "FROM projects_planentry e CROSS JOIN generate_series(1, 12) AS m", p)
     # Nodes: 签约 then two approval items (立项/备案, 环评) for every project, 开工 for the plan's new starts.
     for code, offset, done_share in (("signing", 0, 8), ("approval", 20, 6), ("eia", 50, 4)):
         p.update(t=types[code], off=offset, share=done_share)

@@ -146,8 +146,8 @@ def main() -> None:
         f"Peak memory of the whole run: {peak:.0f} MiB. Load average at the end of the run: "
         f"{os.getloadavg()[0]:.1f} (other work on the machine slows both measurements alike; compare the ratios).",
         "",
-        "Per row the first import writes the project, its library entry and entry event, its plan entry, "
-        "10–12 planned months (the even split) and an audit entry — about 15 rows where the floor writes one; "
+        "Per row the first import writes the project, its library entry and entry event, its plan entry "
+        "(with its monthly split in its columns) and an audit entry — five rows where the floor writes one; "
         "the re-import reads, checks and compares everything and writes nothing.",
         "",
     ]

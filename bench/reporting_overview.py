@@ -71,7 +71,7 @@ def generate(n: int) -> None:
     with connection.cursor() as c:
         c.execute(
             "TRUNCATE reporting_reportevent, reporting_reportphoto, reporting_notification, reporting_monthlyreport, "
-            "reporting_reportingperiod, projects_planmonth, projects_planentry, projects_planversion, "
+            "reporting_reportingperiod, projects_planentry, projects_planversion, "
             "projects_entryevent, projects_libraryentry, projects_library, projects_node_predecessors, projects_node, "
             "projects_project CASCADE"
         )
@@ -87,13 +87,13 @@ def generate(n: int) -> None:
             """
             INSERT INTO projects_project (code, national_code, name, owner_id, town_id, department_id, category_id,
                 nature, level, content, total_investment, start_year, end_year, address, stage, status, library,
-                is_disclosed, is_demo, created_at, updated_at)
+                is_disclosed, is_demo, created_at, updated_at, edit_version)
             SELECT 'B' || lpad(i::text, 8, '0'), '', '基准项目' || i, %(owner)s,
                    (%(towns)s::bigint[])[1 + i %% %(nt)s], (%(deps)s::bigint[])[1 + i %% %(nd)s],
                    (%(cats)s::bigint[])[1 + i %% %(nc)s],
                    'enterprise', 'city', '', 20000 + (i %% 97) * 1000, %(y)s - (i %% 5), %(y)s + 2, '',
                    CASE WHEN i %% 5 = 0 THEN 'preparation' ELSE 'construction' END, 'active', 'annual',
-                   true, false, now(), now()
+                   true, false, now(), now(), 1
             FROM generate_series(1, %(n)s) AS i
             """,
             {"owner": owner.pk, "towns": towns, "nt": len(towns), "deps": departments, "nd": len(departments),
@@ -106,16 +106,17 @@ def generate(n: int) -> None:
         c.execute(
             """
             INSERT INTO projects_planentry (version_id, library_entry_id, project_id, category, planned_investment,
-                opening_cumulative, progress_target, planned_start_month, planned_completion, note)
+                opening_cumulative, progress_target, planned_start_month, planned_completion, note, edit_version,
+                plan_m1, plan_m2, plan_m3, plan_m4, plan_m5, plan_m6, plan_m7, plan_m8, plan_m9, plan_m10, plan_m11,
+                plan_m12)
             SELECT %s, le.id, p.id, CASE WHEN p.id %% 5 = 0 THEN 'new' ELSE 'continuing' END,
-                   1200 + (p.id %% 50) * 24, (p.id %% 5) * 4000, '', CASE WHEN p.id %% 5 = 0 THEN 1 + p.id %% 9 END, '', ''
-            FROM projects_project p JOIN projects_libraryentry le ON le.project_id = p.id
+                   1200 + (p.id %% 50) * 24, (p.id %% 5) * 4000, '', CASE WHEN p.id %% 5 = 0 THEN 1 + p.id %% 9 END,
+                   '', '', 1,
+                   m, m, m, m, m, m, m, m, m, m, m, m
+            FROM projects_project p JOIN projects_libraryentry le ON le.project_id = p.id,
+                 LATERAL (SELECT 100 + (p.id %% 50) * 2 AS m) AS split  -- the plan spread evenly over the year
             """,
             [version],
-        )
-        c.execute(
-            "INSERT INTO projects_planmonth (entry_id, month, amount) "
-            "SELECT e.id, m, e.planned_investment / 12 FROM projects_planentry e CROSS JOIN generate_series(1, 12) AS m"
         )
         c.execute(
             """
@@ -163,7 +164,7 @@ def generate(n: int) -> None:
         print(f"  generated {n:,} projects, {n * 60:,} reports in {time.perf_counter() - t0:.1f} s", flush=True)
 
 
-FLOOR_SQL = """
+FLOOR_SQL = f"""
 WITH r AS (
     SELECT p.town_id AS k,
            SUM(r.amount) FILTER (WHERE r.year = %(y)s AND r.month = %(m)s) AS month_amount,
@@ -173,16 +174,13 @@ WITH r AS (
     WHERE r.year IN (%(ly)s, %(y)s) AND r.month <= %(m)s AND r.status <> 'draft'
     GROUP BY p.town_id
 ), plan AS (
-    SELECT p.town_id AS k, SUM(e.planned_investment) AS planned, SUM(e.opening_cumulative) AS opening
+    SELECT p.town_id AS k, SUM(e.planned_investment) AS planned, SUM(e.opening_cumulative) AS opening,
+           SUM(e.plan_ytd_m{MONTH}) AS due
     FROM projects_planentry e JOIN projects_project p ON p.id = e.project_id
     WHERE e.version_id = %(v)s GROUP BY p.town_id
-), due AS (
-    SELECT p.town_id AS k, SUM(pm.amount) AS due
-    FROM projects_planmonth pm JOIN projects_planentry e ON e.id = pm.entry_id JOIN projects_project p ON p.id = e.project_id
-    WHERE e.version_id = %(v)s AND pm.month <= %(m)s GROUP BY p.town_id
 )
-SELECT plan.k, r.month_amount, r.ytd, r.last_ytd, plan.planned, plan.opening, due.due
-FROM plan LEFT JOIN r ON r.k = plan.k LEFT JOIN due ON due.k = plan.k
+SELECT plan.k, r.month_amount, r.ytd, r.last_ytd, plan.planned, plan.opening, plan.due
+FROM plan LEFT JOIN r ON r.k = plan.k
 """
 
 

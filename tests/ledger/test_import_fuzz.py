@@ -29,7 +29,7 @@ from tuijin.ledger.choices import ImportStatus, RowOutcome
 from tuijin.ledger.models import LedgerImport
 from tuijin.ledger.services.exports import plan_table, project_list_table
 from tuijin.ledger.services.imports import ImportOptions, ledger_import
-from tuijin.projects.models import EntryEvent, LibraryEntry, PlanEntry, PlanMonth, Project
+from tuijin.projects.models import EntryEvent, LibraryEntry, PlanEntry, Project
 
 from .workbooks import PROJECTS, csv_bytes, plan_rows, plan_workbook
 
@@ -129,7 +129,6 @@ def fingerprint():
     return (
         list(Project.objects.order_by("pk").values()),
         list(PlanEntry.objects.order_by("pk").values()),
-        list(PlanMonth.objects.order_by("pk").values_list("entry_id", "month", "amount")),
         LibraryEntry.objects.count(),
         EntryEvent.objects.count(),
         LogEntry.objects.count(),

@@ -1,7 +1,7 @@
 """What the import computes once per file instead of once per row, and how it writes, gives
-the same result as the per-row way: field checks against ``Project.clean_fields``, the lines,
-months and stored split of the annual plan against their definition, cells repeated down a
-file, the bulk writer's helpers, and the garbage collector back on after every import."""
+the same result as the per-row way: field checks against ``Project.clean_fields``, the lines
+and monthly split of the annual plan against their definition, cells repeated down a file, the
+bulk writer's helpers, and the garbage collector back on after every import."""
 
 from __future__ import annotations
 
@@ -22,9 +22,8 @@ from tuijin.ledger.services.imports import (
 )
 from tuijin.ledger.services.units import UnitIndex, UnitRef
 from tuijin.lib.bulk import bulk_delete_in, bulk_insert, bulk_save, bulk_update_rows, reserve_ids
-from tuijin.projects.models import Category, EntryEvent, LibraryEntry, PlanEntry, PlanMonth, Project
+from tuijin.projects.models import Category, EntryEvent, LibraryEntry, PlanEntry, Project
 from tuijin.projects.services.libraries import even_split
-from tuijin.projects.services.split import split_mismatches
 
 from .workbooks import PROJECTS, plan_rows, plan_workbook, simple_workbook
 
@@ -98,18 +97,16 @@ def test_a_value_refused_on_one_row_is_refused_on_every_row_with_its_row_number(
 
 
 def _assert_plan_lines_are_their_definition(version_year: int) -> None:
-    """Every line: its months are the even split of its plan from its start month, its stored
-    split equals its months, and it has one library entry with one admission event."""
+    """Every line: its month columns are the even split of its plan from its start month (0 in
+    the other months), and it has one library entry with one admission event."""
     lines = list(PlanEntry.objects.filter(version__year=version_year))
     assert lines
     for line in lines:
-        months = dict(PlanMonth.objects.filter(entry=line).values_list("month", "amount"))
-        expected = {m: a for m, a in even_split(line.planned_investment, line.planned_start_month or 1).items() if a}
-        assert months == expected, line.project.name
-        assert {m: getattr(line, f"plan_m{m}") for m in range(1, 13)} == {m: months.get(m, Decimal(0)) for m in range(1, 13)}
+        expected = even_split(line.planned_investment, line.planned_start_month or 1)
+        columns = [getattr(line, f"plan_m{m}") for m in range(1, 13)]
+        assert columns == [expected.get(m, Decimal(0)) for m in range(1, 13)], line.project.name
         assert line.library_entry.project_id == line.project_id
         assert EntryEvent.objects.filter(entry=line.library_entry).count() == 1
-    assert split_mismatches() == []
 
 
 def test_a_new_import_and_a_changed_reimport_write_lines_months_entries_and_history(cast, tmp_path):
@@ -145,14 +142,11 @@ def test_a_new_import_and_a_changed_reimport_write_lines_months_entries_and_hist
     assert line.planned_investment == Decimal("4100") and line.plan_m12 == even_split(Decimal("4100"))[12]
     lab = PlanEntry.objects.get(project_id=ids["新材料研发中心"])
     assert lab.opening_cumulative == Decimal("100") and lab.planned_start_month == 5
-    assert dict(PlanMonth.objects.filter(entry=lab).values_list("month", "amount")) == {
-        m: a for m, a in even_split(Decimal("1200"), 3).items() if a
-    }
+    assert lab.months() == {m: a for m, a in even_split(Decimal("1200"), 3).items() if a}
     road = PlanEntry.objects.get(project_id=ids["滨海大道改造工程"])
-    assert road.planned_investment == 0 and not PlanMonth.objects.filter(entry=road).exists()
+    assert road.planned_investment == 0 and road.months() == {}
     assert LibraryEntry.objects.count() == 4 and EntryEvent.objects.count() == 4  # admitted once
     assert PlanEntry.objects.count() == 4
-    assert split_mismatches() == []
     assert town_mismatches() == []
     updates = {e.object_id: e.changes for e in LogEntry.objects.filter(action=LogEntry.Action.UPDATE)}
     assert updates == {r.project_id: r.changes for r in again.rows if r.outcome == RowOutcome.UPDATED}

@@ -23,14 +23,14 @@ from tuijin.projects.choices import EntryStatus, LibraryKind, NodeStatus, PlanCa
 from tuijin.projects.models import (
     LibraryEntry,
     PlanEntry,
-    PlanMonth,
     PlanVersion,
     ProjectDocument,
     StageChange,
     TaskForceMember,
 )
 from tuijin.projects.services.libraries import library_for
-from tuijin.projects.services.split import split_refresh
+from tuijin.projects.services.split import split_values
+from tuijin.projects.signals import plan_lines_changed
 
 
 def _standard_dir() -> Path:
@@ -111,9 +111,9 @@ def described_project(cast, make_project, settings, tmp_path):
     plan = PlanEntry.objects.create(
         version=version, library_entry=entry, project=project, category=PlanCategory.NEW,
         planned_investment=Decimal("12000"), progress_target="主体结构封顶",
+        **split_values(dict.fromkeys(range(1, 13), Decimal("1000"))),
     )
-    PlanMonth.objects.bulk_create([PlanMonth(entry=plan, month=m, amount=Decimal("1000")) for m in range(1, 13)])
-    split_refresh(entry_ids=[plan.pk])
+    plan_lines_changed.send(sender=PlanEntry, entry_ids=[plan.pk])
     ProjectDocument.objects.create(project=project, kind="feasibility", title="可行性研究报告",
                                    file=ContentFile(b"%PDF-1.4 test", name="fs.pdf"))
     ProjectDocument.objects.create(project=project, kind="contract", title="施工合同（内部）",

@@ -83,7 +83,7 @@ def test_an_annual_submission_brings_its_plan_and_a_seasonal_split(cast, make_pr
     assert response.status_code == 302
     plan = PlanEntry.objects.get(project=project)
     assert plan.planned_investment == Decimal("12000")
-    months = {m.month: m.amount for m in plan.months.all()}
+    months = plan.months()
     assert min(months) == 3 and sum(months.values()) == Decimal("12000")
     assert months[12] > months[4]  # the construction season's shape
 

@@ -7,7 +7,7 @@ import pytest
 
 from tuijin.lib.errors import PermissionDenied, ServiceError
 from tuijin.projects.choices import EntryStatus, LibraryKind, NodeStatus, PlanCategory, Stage
-from tuijin.projects.models import EntryEvent, LibraryEntry, PlanEntry, PlanMonth, PlanVersion
+from tuijin.projects.models import EntryEvent, LibraryEntry, PlanEntry, PlanVersion
 from tuijin.projects.services import libraries as lib
 from tuijin.projects.services.libraries import PlanData
 
@@ -58,7 +58,7 @@ def test_a_project_moves_up_through_the_three_libraries(cast, make_project):
     project.refresh_from_db()
     assert project.library == LibraryKind.ANNUAL
     plan_entry = PlanEntry.objects.get(library_entry=entry)
-    months = dict(PlanMonth.objects.filter(entry=plan_entry).values_list("month", "amount"))
+    months = plan_entry.months()
     assert sum(months.values()) == Decimal("12000")
     assert min(months) == 4, "the default split starts in the planned start month"
     actions = list(EntryEvent.objects.filter(entry=entry).values_list("action", flat=True))

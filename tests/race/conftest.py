@@ -14,9 +14,10 @@ from decimal import Decimal
 import pytest
 
 from tuijin.projects.choices import EntryStatus, LibraryKind, PlanCategory
-from tuijin.projects.models import LibraryEntry, PlanEntry, PlanMonth
+from tuijin.projects.models import LibraryEntry, PlanEntry
 from tuijin.projects.services.libraries import library_for, working_version
-from tuijin.projects.services.split import split_refresh
+from tuijin.projects.services.split import split_values
+from tuijin.projects.signals import plan_lines_changed
 from tuijin.race.models import Scheme
 from tuijin.race.services import scheme_version_create
 from tuijin.reporting.models import MonthlyReport, ReportingPeriod
@@ -30,10 +31,9 @@ def add_plan(project, planned, *, category=PlanCategory.CONTINUING, start_month=
     plan = PlanEntry.objects.create(
         version=working_version(YEAR), library_entry=entry, project=project, category=category,
         planned_investment=Decimal(planned), planned_start_month=start_month,
+        **split_values(dict.fromkeys(range(1, 13), Decimal(monthly)) if monthly else {}),
     )
-    if monthly:
-        PlanMonth.objects.bulk_create([PlanMonth(entry=plan, month=m, amount=Decimal(monthly)) for m in range(1, 13)])
-        split_refresh(entry_ids=[plan.pk])
+    plan_lines_changed.send(sender=PlanEntry, entry_ids=[plan.pk])
     return plan
 
 

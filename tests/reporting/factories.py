@@ -6,9 +6,10 @@ import datetime as dt
 from decimal import Decimal
 
 from tuijin.projects.choices import EntryStatus, LibraryKind, NodeStatus, PlanCategory
-from tuijin.projects.models import LibraryEntry, Node, PlanEntry, PlanMonth
+from tuijin.projects.models import LibraryEntry, Node, PlanEntry
 from tuijin.projects.services.libraries import library_for, working_version
-from tuijin.projects.services.split import split_refresh
+from tuijin.projects.services.split import split_values
+from tuijin.projects.signals import plan_lines_changed
 from tuijin.reporting.models import MonthlyReport, ReportingPeriod, ReportStatus
 
 
@@ -18,15 +19,15 @@ def in_plan(project, year: int, planned, months: dict[int, str] | None = None, *
     entry, _ = LibraryEntry.objects.get_or_create(
         library=library, project=project, defaults={"status": EntryStatus.ADMITTED}
     )
-    plan = PlanEntry.objects.create(
-        version=working_version(year), library_entry=entry, project=project, category=category,
-        planned_investment=Decimal(planned), opening_cumulative=Decimal(opening), planned_start_month=start_month,
-    )
     if months is None:
         share = Decimal(planned) / 12
         months = dict.fromkeys(range(1, 13), share)
-    PlanMonth.objects.bulk_create(PlanMonth(entry=plan, month=m, amount=Decimal(a)) for m, a in months.items())
-    split_refresh(entry_ids=[plan.pk])  # a bulk write, as the import and the generator do
+    plan = PlanEntry.objects.create(
+        version=working_version(year), library_entry=entry, project=project, category=category,
+        planned_investment=Decimal(planned), opening_cumulative=Decimal(opening), planned_start_month=start_month,
+        **split_values({m: Decimal(a) for m, a in months.items()}),
+    )
+    plan_lines_changed.send(sender=PlanEntry, entry_ids=[plan.pk])  # a bulk write, as the import and the generator do
     return plan
 
 

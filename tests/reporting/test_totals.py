@@ -49,5 +49,5 @@ def test_rebuild_after_a_bulk_load_gives_what_the_services_kept(cast, make_proje
     kept[(b.pk, 2026)][8] = D("4")
     assert _rows() == kept
     call_command("rebuild-totals")
-    assert "3 project-years and 2 plan lines rebuilt" in capsys.readouterr().out
+    assert "3 project-years and 2 town plan totals rebuilt" in capsys.readouterr().out
     assert selectors.county_figures(2026, 9).ytd == D("17.25")

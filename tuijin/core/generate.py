@@ -29,7 +29,6 @@ from tuijin.projects.models import (
     Node,
     NodeTemplate,
     PlanEntry,
-    PlanMonth,
     Project,
 )
 from tuijin.projects.reference import load_reference_data
@@ -187,7 +186,7 @@ def _plan(ctx: GenerateContext) -> None:
     entry_ids = dict(LibraryEntry.objects.filter(library=annual).values_list("project_id", "pk"))
     totals = dict(Project.objects.filter(pk__in=ctx.annual_ids).values_list("pk", "total_investment"))
     first = next_id(PlanEntry)
-    plan_rows, month_rows = [], []
+    plan_rows = []
     for i, pid in enumerate(ctx.annual_ids):
         planned = (totals[pid] / Decimal(rng.randint(2, 5))).quantize(Decimal(10))
         plan_rows.append({"id": first + i, "version_id": version.pk, "library_entry_id": entry_ids[pid], "project_id": pid,
@@ -197,9 +196,7 @@ def _plan(ctx: GenerateContext) -> None:
         split = [(share * w).quantize(Decimal(1)) for w in SEASON]
         split[11] += planned - sum(split)
         plan_rows[-1].update(split_values(dict(enumerate(split, start=1))))
-        month_rows.extend({"entry_id": first + i, "month": m + 1, "amount": a} for m, a in enumerate(split))
     bulk_insert(PlanEntry, plan_rows, with_pk=True)
     reset_sequence(PlanEntry)
-    bulk_insert(PlanMonth, month_rows)
     plan_lines_changed.send(sender=PlanEntry, entry_ids=None)  # the split was written with the lines
     ctx.counts["plan_entries"] = len(plan_rows)

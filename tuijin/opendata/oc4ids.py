@@ -293,8 +293,8 @@ def _forecasts(plan: PlanEntry | None) -> list[dict]:
         return []
     year = plan.version.year
     months = [
-        {"id": f"{year}-{m.month:02d}", "period": _month_period(year, m.month), "value": _yuan(m.amount)}
-        for m in plan.months.all()
+        {"id": f"{year}-{month:02d}", "period": _month_period(year, month), "value": _yuan(amount)}
+        for month, amount in plan.months().items()
     ]
     forecasts = []
     if months:
@@ -440,7 +440,7 @@ def package_queryset(queryset=None):
     return queryset.select_related("owner", "town", "department", "category").prefetch_related(
         Prefetch("stage_changes", queryset=StageChange.objects.order_by("at", "pk")),
         Prefetch("nodes", queryset=Node.objects.select_related("node_type").order_by("order", "pk")),
-        Prefetch("plan_entries", queryset=PlanEntry.objects.select_related("version").prefetch_related("months")),
+        Prefetch("plan_entries", queryset=PlanEntry.objects.select_related("version")),
         Prefetch(
             "documents",
             queryset=ProjectDocument.objects.filter(deleted_at__isnull=True, kind__in=PUBLIC_DOCUMENT_KINDS).order_by("pk"),

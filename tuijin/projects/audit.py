@@ -2,11 +2,10 @@
 
 from auditlog.registry import auditlog
 
-from .models import LibraryEntry, Node, PlanEntry, PlanMonth, Project, TaskForceMember
+from .models import LibraryEntry, Node, PlanEntry, Project, TaskForceMember
 
 auditlog.register(Project, exclude_fields=["updated_at"])
 auditlog.register(PlanEntry)
-auditlog.register(PlanMonth)
 auditlog.register(Node)
 auditlog.register(LibraryEntry, exclude_fields=["updated_at"])
 auditlog.register(TaskForceMember)

@@ -21,7 +21,6 @@ from .models import (
     LibraryEntry,
     NodeTemplate,
     PlanEntry,
-    PlanMonth,
     Project,
     StageChange,
     TaskForceMember,
@@ -29,7 +28,8 @@ from .models import (
 from .reference import load_reference_data
 from .services.libraries import even_split, library_for, plan_freeze, working_version
 from .services.lifecycle import nodes_instantiate
-from .services.split import split_refresh
+from .services.split import split_values
+from .signals import plan_lines_changed
 
 PRODUCTS = {
     "智能家电": ["智能厨电", "洗碗机", "空气净化器", "小家电", "智能马桶", "新风系统"],
@@ -366,7 +366,7 @@ def _plan(ctx, version, library, rows) -> None:
     """The annual plan: adopted (frozen) at the start of the year, then adjusted."""
     rng = ctx.rng
     year = ctx.year
-    months_written = []
+    written = []
     for project, category, total, start_year in rows:
         years_left = max(1, project.end_year - max(start_year, year) + 1)
         elapsed = max(0, year - start_year)
@@ -386,26 +386,23 @@ def _plan(ctx, version, library, rows) -> None:
             progress_target=_target(rng, category),
             planned_start_month=start_month,
             planned_completion=f"{project.end_year}-{rng.randint(6, 12):02d}",
+            **split_values(_seasonal_split(planned, start_month or 1)),
         )
-        months_written.extend(
-            PlanMonth(entry=entry, month=m, amount=a) for m, a in _seasonal_split(planned, start_month or 1).items() if a
-        )
-    PlanMonth.objects.bulk_create(months_written)
-    split_refresh(entry_ids={m.entry_id for m in months_written})
+        written.append(entry.pk)
+    plan_lines_changed.send(sender=PlanEntry, entry_ids=written)
     plan_freeze(year=year, by=ctx.users["office"])
     # Mid-year adjustment: some plans cut, some raised.
     adjusted = list(PlanEntry.objects.filter(version__year=year, version__is_frozen=False).order_by("pk"))
-    for entry in rng.sample(adjusted, min(25, len(adjusted))):
+    adjusted = rng.sample(adjusted, min(25, len(adjusted)))
+    for entry in adjusted:
         factor = Decimal(rng.choice(["0.6", "0.8", "1.2", "1.5"]))
         new_total = (entry.planned_investment * factor).quantize(Decimal(10))
         entry.planned_investment = new_total
         entry.note = "年中调整"
+        for name, amount in split_values(_seasonal_split(new_total, entry.planned_start_month or 1)).items():
+            setattr(entry, name, amount)
         entry.save()
-        entry.months.all().delete()
-        PlanMonth.objects.bulk_create(
-            PlanMonth(entry=entry, month=m, amount=a) for m, a in _seasonal_split(new_total, entry.planned_start_month or 1).items() if a
-        )
-        split_refresh(entry_ids=[entry.pk])
+    plan_lines_changed.send(sender=PlanEntry, entry_ids=[entry.pk for entry in adjusted])
 
 
 def _seasonal_split(total: Decimal, first_month: int) -> dict[int, Decimal]:

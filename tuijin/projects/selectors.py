@@ -18,7 +18,7 @@ from tuijin.orgs.choices import Role
 from tuijin.orgs.policy import role_of, scope_projects
 
 from .choices import REVIEW_QUEUE_STATUSES, LibraryKind, NodeStatus, Stage
-from .models import LibraryEntry, Node, PlanEntry, PlanMonth, PlanVersion, Project, TaskForceMember
+from .models import LibraryEntry, Node, PlanEntry, PlanVersion, Project, TaskForceMember
 
 ZERO = Decimal(0)
 
@@ -245,15 +245,14 @@ def _content_types(*models) -> dict:
 
 
 def project_history(project: Project, limit: int = 300) -> list[HistoryRow]:
-    """Every recorded change to the project, its plan entries and months, nodes, library
-    entries and task force: who, when, which field, before and after. A fixed number of
+    """Every recorded change to the project, its plan entries (their monthly split too), nodes,
+    library entries and task force: who, when, which field, before and after. A fixed number of
     queries whatever the length of the history."""
-    types = _content_types(Project, PlanEntry, PlanMonth, Node, LibraryEntry, TaskForceMember)
+    types = _content_types(Project, PlanEntry, Node, LibraryEntry, TaskForceMember)
     pk = str(project.pk)
     query = (
         Q(content_type=types[Project], object_id=project.pk)
         | Q(content_type=types[PlanEntry], object_id__in=PlanEntry.objects.filter(project=project).values("pk"))
-        | Q(content_type=types[PlanMonth], object_id__in=PlanMonth.objects.filter(entry__project=project).values("pk"))
         | Q(content_type=types[Node], object_id__in=Node.objects.filter(project=project).values("pk"))
         | Q(content_type=types[LibraryEntry], object_id__in=LibraryEntry.objects.filter(project=project).values("pk"))
         | Q(content_type=types[TaskForceMember], object_id__in=TaskForceMember.objects.filter(project=project).values("pk"))
@@ -281,13 +280,22 @@ def project_history(project: Project, limit: int = 300) -> list[HistoryRow]:
         model = model_of[entry.content_type_id]
         changes = []
         for name, values in (entry.changes or {}).items():
-            if name in HIDDEN_FIELDS:
+            if name in HIDDEN_FIELDS or _derived(model, name):
                 continue
             before, after = (list(values) + [None, None])[:2]
             label, before, after = _display(model, name, before, after, names)
             changes.append((label, before, after))
         rows.append(HistoryRow(entry, _object_label(model, entry), changes))
     return rows
+
+
+def _derived(model, name) -> bool:
+    """A column the database computes from others (a plan line's running totals of its months):
+    the months it follows are in the history already."""
+    try:
+        return bool(getattr(model._meta.get_field(name), "generated", False))
+    except Exception:  # noqa: BLE001  (a field removed since the change was recorded)
+        return False
 
 
 def _fk(model, name):

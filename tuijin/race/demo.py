@@ -13,7 +13,7 @@ from tuijin.core.demo import DemoContext
 from tuijin.lib.bulk import bulk_save
 from tuijin.orgs.models import Unit
 from tuijin.projects.choices import NodeStatus, PlanCategory, Stage
-from tuijin.projects.models import Node, PlanEntry, PlanMonth
+from tuijin.projects.models import Node, PlanEntry
 from tuijin.reporting.models import MonthlyReport, ReportingPeriod
 from tuijin.reporting.totals import totals_rebuild
 
@@ -136,9 +136,6 @@ def ensure_reports(ctx: DemoContext) -> None:
     pace = {u.pk: Decimal(str(round(rng.uniform(0.55, 1.2), 2))) for u in Unit.objects.territorial()}
     late_rate = {u: rng.uniform(0.0, 0.25) for u in pace}
     entries = PlanEntry.objects.filter(version_id=plan_version_id(year), project__is_demo=True).select_related("project")
-    months = {}
-    for pm in PlanMonth.objects.filter(entry__in=entries):
-        months.setdefault(pm.entry_id, {})[pm.month] = pm.amount
     started = dict(Node.objects.filter(project__is_demo=True, node_type__code="start", status=NodeStatus.DONE)
                    .values_list("project_id", "actual_date"))
     now = timezone.now()
@@ -148,6 +145,7 @@ def ensure_reports(ctx: DemoContext) -> None:
         if entry.category == PlanCategory.PREPARATION or (entry.category == PlanCategory.READY):
             continue
         speed = pace.get(project.town_id, Decimal(1)) * Decimal(str(round(rng.uniform(0.75, 1.25), 2)))
+        split = entry.months()
         start = 1
         if entry.category == PlanCategory.NEW:
             began = started.get(project.pk)
@@ -158,7 +156,7 @@ def ensure_reports(ctx: DemoContext) -> None:
         for m in range(1, last_month + 1):
             if m < start:
                 continue
-            amount = (months.get(entry.pk, {}).get(m, Decimal(0)) * speed).quantize(Decimal(1))
+            amount = (split.get(m, Decimal(0)) * speed).quantize(Decimal(1))
             late = rng.random() < late_rate.get(project.town_id, 0.1)
             status = "submitted" if m == last_month else "confirmed"
             reports.append(MonthlyReport(
@@ -170,7 +168,7 @@ def ensure_reports(ctx: DemoContext) -> None:
             # last year's pace: around this year's plan, so growth reads like real statistics
             base = Decimal(str(round(rng.uniform(0.7, 1.15), 2)))
             for m in range(1, 13):
-                planned_m = months.get(entry.pk, {}).get(m, entry.planned_investment / 12)
+                planned_m = split.get(m, entry.planned_investment / 12)
                 reports.append(MonthlyReport(
                     period=periods[(year - 1, m)], project=project, year=year - 1, month=m,
                     amount=(planned_m * base * Decimal(str(round(rng.uniform(0.8, 1.2), 2)))).quantize(Decimal(1)),

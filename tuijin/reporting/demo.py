@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections import defaultdict
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
@@ -18,7 +17,7 @@ from django.utils import timezone
 
 from tuijin.core.demo import DemoContext
 from tuijin.projects.choices import NodeStatus, PlanCategory, Stage
-from tuijin.projects.models import Node, PlanEntry, PlanMonth
+from tuijin.projects.models import Node, PlanEntry
 
 from .models import (
     MonthlyReport,
@@ -64,11 +63,6 @@ def load(ctx: DemoContext) -> None:
     entries = list(
         PlanEntry.objects.filter(version_id=version, project__is_demo=True).select_related("project").order_by("pk")
     )
-    plan_months: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for entry_id, month, amount in PlanMonth.objects.filter(entry__version_id=version).values_list(
-        "entry_id", "month", "amount"
-    ):
-        plan_months[entry_id][month] = amount
     starts = dict(
         Node.objects.filter(node_type__code="start", status=NodeStatus.DONE, project__is_demo=True).values_list(
             "project_id", "actual_date"
@@ -116,7 +110,7 @@ def load(ctx: DemoContext) -> None:
         room = max(project.total_investment - entry.opening_cumulative, Decimal(0))
         # this year, month by month, following the plan
         for m in range(1, current_month + 1):
-            planned = plan_months[entry.pk].get(m, Decimal(0))
+            planned = getattr(entry, f"plan_m{m}")
             started = start is not None and (start.year, start.month) <= (year, m)
             if entry.category in (PlanCategory.NEW, PlanCategory.READY) and not started:
                 amount = Decimal(0)

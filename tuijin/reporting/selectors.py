@@ -10,8 +10,8 @@ Conventions
   A returned or reopened report keeps counting with its last filed amount until it is
   corrected, so a correction of a locked month changes the figures when it is re-filed.
 - The plan of a year is its latest version (the working, adjusted plan 调整计划); the
-  time-proportional schedule (序时进度) to month M is Σ PlanMonth.amount for months ≤ M, read
-  from the lines' stored split (``PlanEntry.plan_m1 …``, tuijin.projects.services.split).
+  time-proportional schedule (序时进度) to month M is the plan's split summed over months ≤ M,
+  read from the lines' month columns (``PlanEntry.plan_m1 …``, tuijin.projects.services.split).
 - "Started" means the project's 开工 node is done with an actual date; "registered" (入统)
   means its 入统 node is done, or a filed monthly report says it is registered.
 """
@@ -174,7 +174,7 @@ def project_figures(year: int, month: int, project_ids: Iterable[int] | None = N
             last_year_ytd=_report_sum(year=year - 1, month__lte=month),
             last_year_month=_report_sum(year=year - 1, month=month),
             annual_plan=F("planned_investment"),
-            # The line's stored split (kept equal to its PlanMonth rows), not a subquery over them.
+            # The line's split, from its month columns.
             planned_to_date=ExpressionWrapper(months_upto(month, "plan_"), output_field=MONEY),
             last_status=Subquery(this_month.values("status")[:1]),
             is_registered=Exists(registered) | Exists(registration_node),
@@ -267,7 +267,7 @@ def _plan_sums(month: int, *, stored: bool) -> dict:
         return {"plan": Sum("planned"), "opening": Sum("opening"), "n": Sum("lines"),
                 "due": Sum(months_upto(month, "plan_"), output_field=MONEY)}
     return {"plan": Sum("planned_investment"), "opening": Sum("opening_cumulative"), "n": Count("pk"),
-            # The schedule to date from the lines' stored split: no pass over the month rows.
+            # The schedule to date from the lines' month columns: one row per line.
             "due": Sum(months_upto(month, "plan_"), output_field=MONEY)}
 
 
@@ -302,7 +302,7 @@ def _grouped_by_town(year: int, month: int, version: int | None, *, county: bool
 
 
 def _grouped(by: str | None, year: int, month: int) -> dict[int | None, Figures]:
-    """Two grouped queries (reports, plan lines with their stored split), merged by unit key;
+    """Two grouped queries (reports, plan lines with their monthly split), merged by unit key;
     by town and for the county, from the towns' stored totals."""
     field_name = GROUPINGS[by][0] if by else None
     version = plan_version_id(year)

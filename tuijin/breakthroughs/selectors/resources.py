@@ -61,12 +61,12 @@ def demand_rows(demands: QuerySet | None = None) -> QuerySet:
 def with_planned_start(demands: QuerySet, year: int, version_id: int | None) -> QuerySet:
     """Annotate ``plan_start_month`` (this year's plan entry) and ``node_start`` (the planned
     date of the project's 开工 node)."""
-    plan_month = PlanEntry.objects.filter(version_id=version_id, project=OuterRef("project")).values(
+    plan_start = PlanEntry.objects.filter(version_id=version_id, project=OuterRef("project")).values(
         "planned_start_month"
     )[:1]
     node_start = Node.objects.filter(project=OuterRef("project"), node_type__code="start").values("planned_date")[:1]
     return demands.annotate(
-        plan_start_month=Subquery(plan_month, output_field=IntegerField()),
+        plan_start_month=Subquery(plan_start, output_field=IntegerField()),
         node_start=Subquery(node_start, output_field=DateField()),
     )
 

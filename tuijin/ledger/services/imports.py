@@ -7,10 +7,10 @@ projects, plan entries) with the same rules as :func:`tuijin.projects.services.r
 unique; each field check made once per distinct value), and the result is written with bulk
 operations in one transaction: new rows by COPY on PostgreSQL with keys taken from the sequences
 beforehand (nothing read back), changed rows by one ``UPDATE … FROM unnest`` per table, plan
-lines with their stored monthly split (``plan_m1 … plan_m12``, equal to their month rows by
-construction) and one ``plan_lines_changed`` for all of them. Bulk writes send no signals, so
-the audit log entries (who, when, before, after) are written here, one per project created or
-changed, each pointing at the import (the import event: who, when, which file).
+lines with their monthly split (``plan_m1 … plan_m12``) and one ``plan_lines_changed`` for all
+of them. Bulk writes send no signals, so the audit log entries (who, when, before, after) are
+written here, one per project created or changed, each pointing at the import (the import
+event: who, when, which file).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuijin.lib.bulk import bulk_delete_in, bulk_insert, bulk_update_rows, chunks, reserve_ids
+from tuijin.lib.bulk import bulk_insert, bulk_update_rows, chunks, reserve_ids
 from tuijin.lib.errors import PermissionDenied
 from tuijin.orgs.choices import OWNER_KINDS, TERRITORIAL_KINDS, Role, UnitKind
 from tuijin.orgs.models import Unit, User
@@ -44,7 +44,6 @@ from tuijin.projects.models import (
     Library,
     LibraryEntry,
     PlanEntry,
-    PlanMonth,
     PlanVersion,
     Project,
 )
@@ -52,7 +51,7 @@ from tuijin.projects.models.libraries import SPLIT_FIELDS
 from tuijin.projects.models.registry import national_code_validator
 from tuijin.projects.services.libraries import even_split, library_for, reserve_period, working_version
 from tuijin.projects.services.registry import next_project_code
-from tuijin.projects.services.split import split_months_insert, split_values
+from tuijin.projects.services.split import split_values
 from tuijin.projects.signals import plan_lines_changed, town_moves
 
 from .. import policy
@@ -777,8 +776,8 @@ def _write_library(report: ImportReport, ctx: _Context, rows: list[RowResult], n
     # The stored lines were loaded with the projects (a version made just now has none).
     existing = ctx.plan_entries if ctx.version is not None and ctx.version.pk == version.pk else {}
     to_create: list[dict] = []
-    resplit: list[dict] = []  # stored lines whose months are replaced
-    kept: list[dict] = []  # stored lines whose months stay
+    resplit: list[dict] = []  # stored lines whose split is replaced
+    kept: list[dict] = []  # stored lines whose split stays
     splits: dict[tuple, dict] = {}  # (amount as written, start month) → its columns: a plan repeats its amounts
 
     def split_of(amount: Decimal, start: int) -> dict:
@@ -809,14 +808,11 @@ def _write_library(report: ImportReport, ctx: _Context, rows: list[RowResult], n
                 kept.append(line)
     for line, pk in zip(to_create, reserve_ids(PlanEntry, len(to_create)), strict=True):
         line["id"] = pk
-    # Months of re-split lines are replaced; new lines get theirs. The stored split
-    # (plan_m1 … plan_m12) is written with each line, and the database makes the month rows
-    # from it (equal to the split by construction, without sending twelve rows per line).
-    bulk_delete_in(PlanMonth, "entry_id", [line["id"] for line in resplit])
+    # The split (plan_m1 … plan_m12) is written with each line: new lines and re-split lines
+    # carry theirs, the others keep the split they have.
     bulk_insert(PlanEntry, to_create, with_pk=True)
     bulk_update_rows(PlanEntry, resplit, [*PLAN_FIELDS, *SPLIT_FIELDS])
     bulk_update_rows(PlanEntry, kept, list(PLAN_FIELDS))
-    split_months_insert(entry_ids=[line["id"] for line in (*to_create, *resplit)])
     # The towns' plan totals of every line written, in one call.
     plan_lines_changed.send(sender=PlanEntry, entry_ids=[line["id"] for line in (*to_create, *resplit, *kept)])
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from tuijin.orgs import policy
 from tuijin.projects.choices import PlanCategory
-from tuijin.projects.models import PlanEntry, PlanMonth, PlanVersion, Project
+from tuijin.projects.models import PlanEntry, PlanVersion, Project
 
 from .base import MAX_ID, Pagination, ProjectRefSerializer, ServiceErrorsMixin
 
@@ -42,18 +41,18 @@ class PlanVersionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PlanMonthSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = PlanMonth
-        fields = ["month", "amount"]
-        read_only_fields = fields
+class PlannedMonthSerializer(serializers.Serializer):
+    """A month of a line's split (the months with an amount, in month order)."""
+
+    month = serializers.IntegerField(label=_("month"), read_only=True)
+    amount = serializers.DecimalField(label=_("planned (10k yuan)"), max_digits=16, decimal_places=4, read_only=True)
 
 
 class PlanEntrySerializer(serializers.ModelSerializer):
     project = ProjectRefSerializer()
     version = PlanVersionSerializer()
     category_display = serializers.CharField(source="get_category_display", read_only=True)
-    months = PlanMonthSerializer(many=True)
+    months = serializers.SerializerMethodField()
 
     class Meta:
         model = PlanEntry
@@ -62,6 +61,10 @@ class PlanEntrySerializer(serializers.ModelSerializer):
             "opening_cumulative", "progress_target", "planned_start_month", "planned_completion", "note", "months",
         ]  # fmt: skip
         read_only_fields = fields
+
+    @extend_schema_field(PlannedMonthSerializer(many=True))
+    def get_months(self, entry: PlanEntry) -> list:
+        return PlannedMonthSerializer([{"month": m, "amount": a} for m, a in entry.months().items()], many=True).data
 
 
 @extend_schema(tags=["annual plan"])
@@ -76,7 +79,6 @@ class PlanEntryViewSet(ServiceErrorsMixin, viewsets.ReadOnlyModelViewSet):
         return (
             PlanEntry.objects.filter(project__in=projects)
             .select_related("project", "version")
-            .prefetch_related(Prefetch("months", queryset=PlanMonth.objects.order_by("month")))
             .order_by("-version__year", "version__number", "category", "-planned_investment", "pk")
         )
 

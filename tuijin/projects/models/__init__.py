@@ -1,6 +1,6 @@
 """Project registry, the three libraries and the lifecycle."""
 
-from .libraries import EntryEvent, GateCriterion, Library, LibraryEntry, PlanEntry, PlanMonth, PlanVersion
+from .libraries import EntryEvent, GateCriterion, Library, LibraryEntry, PlanEntry, PlanVersion
 from .lifecycle import Node, NodeTemplate, NodeType, StageChange, TemplateNode
 from .registry import Category, IndustryChain, Project, ProjectDocument, TaskForceMember
 
@@ -15,7 +15,6 @@ __all__ = [
     "NodeTemplate",
     "NodeType",
     "PlanEntry",
-    "PlanMonth",
     "PlanVersion",
     "Project",
     "ProjectDocument",

@@ -212,9 +212,8 @@ class PlanEntry(models.Model):
         editable=False,
         help_text=_("Raised by every adjustment; a form opened at an older version cannot save."),
     )
-    # The monthly split again, one column per month (Σ of the line's PlanMonth rows), kept equal
-    # to them by tuijin.projects.services.split: the schedule to date of many lines is then a sum
-    # over the lines alone, not a join over twelve rows per line.
+    # The monthly split that defines the time-proportional schedule (序时进度), one column per
+    # month: the schedule to date of many lines is a sum over the lines alone.
     plan_m1 = models.DecimalField(_("January (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0), editable=False)
     plan_m2 = models.DecimalField(_("February (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0), editable=False)
     plan_m3 = models.DecimalField(_("March (10k yuan)"), max_digits=16, decimal_places=4, default=Decimal(0), editable=False)
@@ -258,29 +257,7 @@ class PlanEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.project} · {self.version}"
 
-
-class PlanMonth(models.Model):
-    """The planned investment of one month: the monthly split that defines the
-    time-proportional schedule (序时进度)."""
-
-    # No index of its own: the unique (entry, month) index below starts with the entry and
-    # serves every look-up by entry; a second one only doubled the work of writing months.
-    entry = models.ForeignKey(
-        PlanEntry, verbose_name=_("plan entry"), on_delete=models.CASCADE, related_name="months", db_index=False
-    )
-    month = models.PositiveSmallIntegerField(_("month"), validators=[MinValueValidator(1), MaxValueValidator(12)])
-    amount = models.DecimalField(
-        _("planned (10k yuan)"), max_digits=16, decimal_places=4, validators=[MinValueValidator(Decimal(0))]
-    )
-
-    class Meta:
-        verbose_name = _("planned month")
-        verbose_name_plural = _("planned months")
-        ordering = ["entry", "month"]
-        constraints = [
-            models.UniqueConstraint(fields=["entry", "month"], name="plan_month_unique"),
-            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="plan_month_in_year"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.entry} · {self.month}"
+    def months(self) -> dict[int, Decimal]:
+        """The split as {month: amount} in month order, the months of 0 left out (the shape of
+        :attr:`tuijin.projects.services.libraries.PlanData.months`)."""
+        return {m: amount for m, name in zip(MONTHS, SPLIT_FIELDS, strict=True) if (amount := getattr(self, name))}

@@ -30,7 +30,6 @@ from ..models import (
     Library,
     LibraryEntry,
     PlanEntry,
-    PlanMonth,
     PlanVersion,
     Project,
 )
@@ -384,16 +383,6 @@ def plan_entry_write(*, entry: LibraryEntry, plan: PlanData) -> PlanEntry:
             **split_values(plan.months),
         },
     )
-    existing = {m.month: m for m in plan_entry.months.all()}
-    for month in range(1, 13):
-        amount = Decimal(plan.months.get(month, 0))
-        row = existing.get(month)
-        if row is None:
-            if amount:
-                PlanMonth.objects.create(entry=plan_entry, month=month, amount=amount)
-        elif row.amount != amount:
-            row.amount = amount
-            row.save()
     plan_lines_changed.send(sender=PlanEntry, entry_ids=[plan_entry.pk])
     return plan_entry
 
@@ -427,7 +416,7 @@ def plan_freeze(*, year: int, by, label: str = "") -> PlanVersion:
     version.label = label
     version.save()
     successor = PlanVersion.objects.create(year=year, number=version.number + 1)
-    entries = list(version.entries.prefetch_related("months"))
+    entries = list(version.entries.all())
     copies = PlanEntry.objects.bulk_create(
         [
             PlanEntry(
@@ -445,9 +434,6 @@ def plan_freeze(*, year: int, by, label: str = "") -> PlanVersion:
             )
             for e in entries
         ]
-    )
-    PlanMonth.objects.bulk_create(
-        [PlanMonth(entry=copy, month=m.month, amount=m.amount) for e, copy in zip(entries, copies, strict=True) for m in e.months.all()]
     )
     plan_lines_changed.send(sender=PlanEntry, entry_ids=[c.pk for c in copies])
     return version

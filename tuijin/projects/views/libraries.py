@@ -270,7 +270,7 @@ def plan_entry_edit(request, pk: int, plan_entry_id: int):
     adopted start-of-year plan keeps its figures."""
     project = visible_project(request, pk)
     plan_entry = get_object_or_404(
-        PlanEntry.objects.select_related("version", "library_entry__library").prefetch_related("months"),
+        PlanEntry.objects.select_related("version", "library_entry__library"),
         pk=plan_entry_id,
         project=project,
     )
@@ -278,7 +278,7 @@ def plan_entry_edit(request, pk: int, plan_entry_id: int):
     if plan_entry.version.is_frozen:
         messages.error(request, _("%(version)s is frozen; adjustments go into the adjusted plan.") % {"version": plan_entry.version})
         return redirect(reverse("projects:tab", args=[project.pk, "plan"]))
-    months = {m.month: m.amount for m in plan_entry.months.all()}
+    months = plan_entry.months()
     initial = {
         "category": plan_entry.category,
         "planned_investment": plan_entry.planned_investment,

@@ -93,13 +93,11 @@ def plan(request, project) -> str:
     entries.sort(key=lambda e: (LibraryKind.rank(e.library.kind), -e.library.start_year))
     plan_entries = list(
         project.plan_entries.select_related("version", "version__frozen_by")
-        .prefetch_related("months")
         .order_by("-version__year", "version__number")
     )
     for pe in plan_entries:
-        amounts = {m.month: m.amount for m in pe.months.all()}
+        amounts = pe.months()
         pe.month_amounts = [amounts.get(m) for m in range(1, 13)]
-        pe.month_total = sum((a for a in amounts.values()), start=type(pe.planned_investment)(0))
     chart = None
     if plan_entries:
         year = plan_entries[0].version.year

@@ -110,8 +110,8 @@ class PlanCompletion(Indicator):
     def _base(self, ctx):
         first, last = ctx.months
         units_sql, unit_params = _units(ctx)
-        # The schedule of the window from the line's stored split (plan_m1 …, kept equal to its
-        # month rows), the investment from the project-year totals (kept exact with the reports).
+        # The schedule of the window from the line's month columns (plan_m1 …), the investment
+        # from the project-year totals (kept exact with the reports).
         sched = window_sql("pe", first, last, "plan_")
         done = window_sql("y", first, last)
         sql = f"""
