@@ -73,7 +73,7 @@ class Project(models.Model):
         validators=[national_code_validator],
         help_text=_("Issued by the national online approval platform; leave empty until issued."),
     )
-    name = models.CharField(_("project name"), max_length=200, db_index=True)
+    name = models.CharField(_("project name"), max_length=200)
     owner = models.ForeignKey(
         "orgs.Unit", verbose_name=_("owner"), on_delete=models.PROTECT, related_name="owned_projects"
     )
@@ -82,6 +82,7 @@ class Project(models.Model):
         verbose_name=_("town"),
         on_delete=models.PROTECT,
         related_name="town_projects",
+        db_index=False,  # the (town, library, stage) index below starts with it
         null=True,
         blank=True,
         help_text=_("Street, town or functional area where the project lies; empty for a county-level project."),
@@ -107,7 +108,7 @@ class Project(models.Model):
         IndustryChain, verbose_name=_("industry chain"), on_delete=models.PROTECT, null=True, blank=True
     )
     nature = models.CharField(_("investment nature"), max_length=12, choices=Nature.choices)
-    level = models.CharField(_("level"), max_length=12, choices=Level.choices, default=Level.CITY, db_index=True)
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices, default=Level.CITY)
     content = models.TextField(_("construction content and scale"), blank=True)
     total_investment = models.DecimalField(
         _("total investment (10k yuan)"), max_digits=16, decimal_places=4, validators=[MinValueValidator(Decimal(0))]
@@ -120,16 +121,15 @@ class Project(models.Model):
     land_area = models.DecimalField(
         _("land area (mu)"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
-    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.IDEA, db_index=True)
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.IDEA)
     status = models.CharField(
-        _("status"), max_length=12, choices=ProjectStatus.choices, default=ProjectStatus.ACTIVE, db_index=True
+        _("status"), max_length=12, choices=ProjectStatus.choices, default=ProjectStatus.ACTIVE
     )
     library = models.CharField(
         _("library"),
         max_length=10,
         choices=LibraryKind.choices,
         blank=True,
-        db_index=True,
         help_text=_("The highest library the project is admitted to; kept by the library services."),
     )
     template = models.ForeignKey(
@@ -170,8 +170,19 @@ class Project(models.Model):
             models.CheckConstraint(condition=Q(end_year__gte=models.F("start_year")), name="project_years_ordered"),
             models.CheckConstraint(condition=Q(total_investment__gte=0), name="project_investment_not_negative"),
         ]
+        # Every index is written by every import of a ledger: a column of a few values (level,
+        # status, library) gets none — a county-wide filter on it reads the table anyway — and
+        # no column gets a second, LIKE-only copy (Django's default for an indexed CharField).
         indexes = [
             models.Index(fields=["town", "library", "stage"]),
+            models.Index(fields=["name"], name="project_name"),  # matching ledger rows by name
+            models.Index(fields=["stage"], name="project_stage"),
+            # The live projects with their units, read without the table: the horse race and
+            # the other per-unit figures join every live project to its town or department.
+            models.Index(
+                fields=["id"], include=["town", "department"], name="project_alive_units",
+                condition=Q(deleted_at__isnull=True) & ~Q(status="withdrawn"),
+            ),
             # The few deleted projects, for anti-joins that leave them out of county-wide counts
             # without joining every row to every live project.
             models.Index(fields=["id"], condition=Q(deleted_at__isnull=False), name="project_deleted"),

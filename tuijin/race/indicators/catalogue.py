@@ -61,32 +61,39 @@ def _top_projects(sql: str, params: list, limit: int) -> dict[int, list[dict]]:
 
 
 def _one_pass(sql: str, params: list, sums: list[str], sort_key: str, limit: int, extra: str = "",
-              names: str = P) -> tuple[dict, dict]:
+              names: str = P, listed: str | None = "> 0") -> tuple[dict, dict]:
     """In one statement over a per-project query (columns unit_id, project_id and figures):
-    per-unit sums (window aggregates) and the first ``limit`` projects of each unit by
-    ``sort_key`` (ROW_NUMBER()), named from the ``names`` table. Returns ({unit_id: [sums]},
+    per-unit sums and the first ``limit`` projects of each unit by ``sort_key``, among those
+    whose key is ``listed`` (by default above 0: the projects behind, the falls — the others are
+    never named; None: every row), named from the ``names`` table. Returns ({unit_id: [sums]},
     {unit_id: [(project_id, name, sort_key, *extra columns)]})."""
-    sum_cols = ", ".join(f"SUM({c}) OVER (PARTITION BY t.unit_id) AS s{i}" for i, c in enumerate(sums))
-    extra_cols = f", {extra}" if extra else ""
-    # MATERIALIZED: each project's figures are computed once, not again in every window
-    # expression that names them. Only the rows kept are named: names carried through the
-    # sort of every project made it spill to disk.
+    sum_cols = ", ".join(f"SUM({c}) AS s{i}" for i, c in enumerate(sums))
+    sum_names = ", ".join(f"s.s{i}" for i in range(len(sums)))
+    n_extra = len([e for e in extra.split(",") if e.strip()]) if extra else 0
+    extra_names = "".join(f", r.e{i}" for i in range(n_extra))
+    extra_as = "".join(f", {e.strip()} AS e{i}" for i, e in enumerate(extra.split(","))) if extra else ""
+    # MATERIALIZED: each project's figures are computed once for both uses. The sums are a
+    # hash aggregate (no sort); only the rows that can be listed are sorted, by unit, and only
+    # the rows kept are named: names carried through the sort made it spill to disk.
     ranked = f"""
-        WITH t AS MATERIALIZED ({sql})
-        SELECT (SELECT n.name FROM {names} n WHERE n.id = ranked.project_id), ranked.* FROM (
-            SELECT t.unit_id, t.project_id, {sort_key} AS sort_key{extra_cols}, {sum_cols},
-                   ROW_NUMBER() OVER (PARTITION BY t.unit_id ORDER BY {sort_key} DESC, t.project_id) AS rn
-            FROM t
-        ) ranked WHERE rn <= %s"""
+        WITH t AS MATERIALIZED ({sql}),
+        s AS (SELECT t.unit_id, {sum_cols} FROM t GROUP BY t.unit_id),
+        r AS (SELECT t.unit_id, t.project_id, {sort_key} AS sort_key{extra_as},
+                     ROW_NUMBER() OVER (PARTITION BY t.unit_id ORDER BY {sort_key} DESC, t.project_id) AS rn
+              FROM t WHERE {f"{sort_key} {listed}" if listed else "TRUE"})
+        SELECT s.unit_id, {sum_names}, r.project_id, (SELECT n.name FROM {names} n WHERE n.id = r.project_id),
+               r.sort_key{extra_names}
+        FROM s LEFT JOIN r ON r.unit_id = s.unit_id AND r.rn <= %s
+        ORDER BY s.unit_id, r.rn"""
     totals: dict[int, list] = {}
     tops: dict[int, list] = {}
-    n_extra = len([e for e in extra.split(",") if e.strip()]) if extra else 0
+    width = len(sums)
     for row in rows(ranked, [*params, limit]):
-        name, unit_id, project_id, key = row[:4]
-        extras = row[4:4 + n_extra]
+        unit_id = row[0]
         if unit_id not in totals:  # the same sums on each of the unit's rows
-            totals[unit_id] = [dec(v) for v in row[4 + n_extra:4 + n_extra + len(sums)]]
-        tops.setdefault(unit_id, []).append((project_id, name, key, *extras))
+            totals[unit_id] = [dec(v) for v in row[1:1 + width]]
+        if row[1 + width] is not None:
+            tops.setdefault(unit_id, []).append(tuple(row[1 + width:]))
     return totals, tops
 
 
@@ -398,12 +405,12 @@ class ProblemsClosedOnTime(Indicator):
     measure = "%"
     description = gettext_lazy("Problems (堵点) closed (销号) in the window while the unit was responsible, "
                      "the share closed by their deadline (docs/development/consultation.md).")
-    requires = "tuijin.consultation.selectors:closure_by_unit"
+    requires = "tuijin.consultation.selectors:closure_counts"
     default_method = Method.LINEAR
 
     def compute(self, ctx):
         _ = phrasebook()  # the same messages for every unit and project
-        closures = {c.unit.pk: c for c in self.source()(ctx.window_start, ctx.window_end)}
+        closures = self.source()(ctx.window_start, ctx.window_end)
         out = {}
         for unit_id in ctx.unit_ids:
             c = closures.get(unit_id)
@@ -451,7 +458,8 @@ class AttractionLanded(Indicator):
             WHERE l.{column} IS NOT NULL AND (l.signed_on BETWEEN %s AND %s OR l.started_on BETWEEN %s AND %s)"""
         window = [ctx.window_start, ctx.window_end]
         params = [*window, *window, *window, *window]
-        totals, tops = _one_pass(per_lead, params, ["t.events"], "t.amount", 5, names=_table("breakthroughs.Lead"))
+        totals, tops = _one_pass(per_lead, params, ["t.events"], "t.amount", 5, names=_table("breakthroughs.Lead"),
+                                 listed=None)
         out = {}
         for unit_id in ctx.unit_ids:
             events = int(totals.get(unit_id, [0])[0])
