@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import json
 from collections import defaultdict
 from collections.abc import Iterable
@@ -25,7 +26,7 @@ from django.utils import timezone, translation
 from tuijin.lib.bulk import chunks
 from tuijin.lib.config import env
 from tuijin.projects.choices import NodeStatus, ProjectStatus, Stage
-from tuijin.projects.models import Node, PlanEntry, Project, ProjectDocument, StageChange
+from tuijin.projects.models import Node, NodeType, PlanEntry, Project, ProjectDocument, StageChange
 
 from .selectors import PUBLIC_DOCUMENT_KINDS, disclosed_projects
 
@@ -127,7 +128,10 @@ def _yuan(wan: Decimal | None) -> dict | None:
     return {"amount": int(yuan), "currency": CURRENCY}
 
 
+@functools.cache
 def _month_period(year: int, month: int) -> dict:
+    """A month as an OC4IDS period. The same few dozen months recur in every release, so each
+    is made once and the dict shared: nothing writes to it (``_drop_empty`` builds new dicts)."""
     last = calendar.monthrange(year, month)[1]
     return {"startDate": _at(dt.date(year, month, 1)), "endDate": _end_of(dt.date(year, month, last))}
 
@@ -137,14 +141,30 @@ def _year_period(start: int, end: int) -> dict:
 
 
 def _drop_empty(value: Any) -> Any:
-    """OC4IDS forbids empty strings, arrays and objects (minLength/minItems/minProperties)."""
+    """OC4IDS forbids empty strings, arrays and objects (minLength/minItems/minProperties).
+    A release holds tens of thousands of values: only containers are walked into, and a value
+    is tested for emptiness by its type, not compared with each kind of empty value."""
     if isinstance(value, dict):
-        cleaned = {k: _drop_empty(v) for k, v in value.items()}
-        return {k: v for k, v in cleaned.items() if v not in (None, "", [], {})}
+        out = {}
+        for k, v in value.items():
+            if isinstance(v, _CONTAINERS):
+                v = _drop_empty(v)
+            if v is not None and not (isinstance(v, _SIZED) and not v):
+                out[k] = v
+        return out
     if isinstance(value, list):
-        cleaned = [_drop_empty(v) for v in value]
-        return [v for v in cleaned if v not in (None, "", [], {})]
+        out = []
+        for v in value:
+            if isinstance(v, _CONTAINERS):
+                v = _drop_empty(v)
+            if v is not None and not (isinstance(v, _SIZED) and not v):
+                out.append(v)
+        return out
     return value
+
+
+_CONTAINERS = (dict, list)
+_SIZED = (str, dict, list)
 
 
 def publisher_name() -> str:
@@ -188,12 +208,29 @@ def _periods(project: Project, changes: list[StageChange], today: dt.date) -> di
     return result
 
 
-def _milestones(nodes: Iterable[Node], today: dt.date) -> list[dict]:
+def nodes_of(project_ids: list[int]) -> dict[int, list]:
+    """Each project's lifecycle nodes in their order, as named tuples with their ``node_type``
+    (the county's few dozen node types, read once): a package reads a dozen nodes per project,
+    and two model instances per node were most of its time."""
+    types = NodeType.objects.in_bulk()
+    out: dict[int, list] = defaultdict(list)
+    rows = (
+        Node.objects.filter(project_id__in=project_ids)
+        .order_by("order", "pk")
+        .values_list("project_id", "node_type_id", "status", "due_date", "planned_date", "actual_date",
+                     "document_number", named=True)
+    )
+    for row in rows:
+        out[row.project_id].append((types[row.node_type_id], row))
+    return out
+
+
+def _milestones(nodes: Iterable[tuple], today: dt.date) -> list[dict]:
     items = []
-    for node in nodes:
+    for node_type, node in nodes:
         if node.status == NodeStatus.SKIPPED:
             continue
-        code = node.node_type.code
+        code = node_type.code
         due = node.due_date or node.planned_date
         if node.status == NodeStatus.DONE:
             status = "met"
@@ -201,9 +238,9 @@ def _milestones(nodes: Iterable[Node], today: dt.date) -> list[dict]:
             status = "notMet"
         else:
             status = "scheduled"
-        if node.node_type.is_approval:
+        if node_type.is_approval:
             kind = "approval"
-        elif node.node_type.stage in (Stage.IDEA, Stage.PREPARATION):
+        elif node_type.stage in (Stage.IDEA, Stage.PREPARATION):
             kind = "preProcurement"
         else:
             kind = "delivery"
@@ -211,7 +248,7 @@ def _milestones(nodes: Iterable[Node], today: dt.date) -> list[dict]:
         items.append(
             {
                 "id": code,
-                "title": node.node_type.name,
+                "title": node_type.name,
                 "type": kind,
                 "code": MILESTONE_CODE.get(code),
                 "description": description,
@@ -250,8 +287,9 @@ def confirmed_reports(project_ids: list[int]) -> dict[int, list]:
     if model is None or not project_ids:
         return out
     # "confirmed" is ReportStatus.CONFIRMED of the reporting app: the last step of verification.
-    rows = model.objects.filter(project_id__in=project_ids, status="confirmed")
-    for report in rows.order_by("year", "month").only("project_id", "year", "month", "amount", "progress"):
+    rows = model.objects.filter(project_id__in=project_ids, status="confirmed").order_by("year", "month")
+    # Named tuples, not model instances: a province's package reads millions of reports.
+    for report in rows.values_list("project_id", "year", "month", "amount", "progress", named=True):
         out[report.project_id].append(report)
     return out
 
@@ -373,9 +411,11 @@ def _documents(project: Project, base_url: str) -> list[dict]:
 
 
 def project_release(
-    project: Project, *, base_url: str, today: dt.date, reports: list | None = None, funds: list[dict] | None = None
+    project: Project, *, base_url: str, today: dt.date, reports: list | None = None, funds: list[dict] | None = None,
+    nodes: list | None = None,
 ) -> dict:
-    """One project in OC4IDS form. Expects the prefetches of :func:`package_queryset`."""
+    """One project in OC4IDS form. Expects the prefetches of :func:`package_queryset`, and its
+    nodes from :func:`nodes_of`."""
     changes = list(project.stage_changes.all())
     plan_entries = _latest_plan_entries(project.plan_entries.all())
     current_plan = next((p for p in reversed(plan_entries) if p.version.year == today.year), None)
@@ -418,7 +458,7 @@ def project_release(
         "locations": _location(project),
         "budget": budget,
         "period": _year_period(project.start_year, project.end_year),
-        "milestones": _milestones(project.nodes.all(), today),
+        "milestones": _milestones(nodes or [], today),
         "metrics": _metrics(reports or []),
         "forecasts": _forecasts(current_plan),
         "documents": _documents(project, base_url),
@@ -439,7 +479,6 @@ def package_queryset(queryset=None):
     queryset = disclosed_projects() if queryset is None else queryset
     return queryset.select_related("owner", "town", "department", "category").prefetch_related(
         Prefetch("stage_changes", queryset=StageChange.objects.order_by("at", "pk")),
-        Prefetch("nodes", queryset=Node.objects.select_related("node_type").order_by("order", "pk")),
         Prefetch("plan_entries", queryset=PlanEntry.objects.select_related("version")),
         Prefetch(
             "documents",
@@ -452,11 +491,13 @@ def build_releases(projects: list[Project], *, base_url: str, today: dt.date | N
     today = today or timezone.localdate()
     ids = [p.pk for p in projects]
     reports = confirmed_reports(ids)
+    nodes = nodes_of(ids)
     # The package is published in Chinese ("language": "zh"), whatever the reader's browser says.
     with translation.override(PACKAGE_LANGUAGE):
         funds = _funds(ids)
         return [
-            project_release(p, base_url=base_url, today=today, reports=reports.get(p.pk), funds=funds.get(p.pk))
+            project_release(p, base_url=base_url, today=today, reports=reports.get(p.pk), funds=funds.get(p.pk),
+                            nodes=nodes.get(p.pk))
             for p in projects
         ]
 
