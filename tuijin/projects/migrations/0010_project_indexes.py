@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('orgs', '0003_roles_of_three_administrators_phone_encrypted'),
-        ('projects', '0008_running_totals'),
+        ('projects', '0009_plan_month_removed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
