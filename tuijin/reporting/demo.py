@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import random
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from tuijin.core.demo import DemoContext
 from tuijin.projects.choices import NodeStatus, PlanCategory, Stage
-from tuijin.projects.models import Node, PlanEntry
+from tuijin.projects.models import Node, PlanEntry, Project
 
 from .models import (
     MonthlyReport,
@@ -33,6 +34,8 @@ from .selectors import plan_version_id
 from .services import default_window
 from .totals import totals_rebuild
 
+#: Stages of a project whose works are over.
+FINISHED = (Stage.COMPLETED, Stage.OPERATING, Stage.REVIEW)
 SEASON = {1: 4, 2: 3, 3: 7, 4: 8, 5: 9, 6: 11, 7: 8, 8: 8, 9: 10, 10: 9, 11: 10, 12: 13}
 YEARS = 5
 PROGRESS = [
@@ -120,18 +123,24 @@ def load(ctx: DemoContext) -> None:
             room -= amount
             reports.append(_report(periods[(year, m)], project, amount, registered_on, rng))
         # earlier years: the opening balance spread over the years since the start
-        first = max(project.start_year, year - YEARS + 1)
-        built_years = list(range(project.start_year, year))
-        if not built_years or not entry.opening_cumulative:
-            continue
-        per_year = entry.opening_cumulative / len(built_years)
-        for y in range(first, year):
-            weights = {m: SEASON[m] * (1 + skew[y] * (m - 6.5) / 6.5) * rng.uniform(0.7, 1.3) for m in range(1, 13)}
-            total_w = sum(weights.values())
-            year_amount = per_year * Decimal(str(rng.uniform(0.85, 1.15)))
-            for m in range(1, 13):
-                amount = (year_amount * Decimal(str(weights[m] / total_w))).quantize(Decimal("0.1"))
-                reports.append(_report(periods[(y, m)], project, amount, registered_on, rng))
+        if entry.opening_cumulative:
+            reports.extend(_history(project, entry.opening_cumulative, range(project.start_year, year), year,
+                                    periods, skew, registered_on, rng))
+    # Projects finished before this year are in no plan of it, but were built in earlier years:
+    # their reports make last year's investment what a county's was, not only that of the
+    # projects still under way (which made this year's growth read +100% and more). Their own
+    # random numbers, so the rest of the demo stays as it was.
+    past_rng = random.Random(f"{ctx.today.isoformat()}-finished")
+    in_plan = {entry.project_id for entry in entries}
+    finished = (
+        Project.objects.filter(is_demo=True, stage__in=FINISHED, start_year__lt=year)
+        .exclude(pk__in=in_plan)
+        .order_by("pk")
+    )
+    for project in finished:
+        built = range(project.start_year, min(project.end_year, year - 1) + 1)
+        reports.extend(_history(project, project.total_investment, built, year, periods, skew,
+                                registrations.get(project.pk), past_rng))
     MonthlyReport.objects.bulk_create(reports, batch_size=2000)
 
     _current_period(ctx, periods.get((year, current_month)))
@@ -140,6 +149,25 @@ def load(ctx: DemoContext) -> None:
     # Reports were written in bulk above: the investment totals exact before the apps above
     # read them (the race publishes its quarters and the scan lights its projects as they load).
     totals_rebuild()
+
+
+def _history(project, amount: Decimal, built: range, year: int, periods, skew, registered_on, rng) -> list[MonthlyReport]:
+    """Monthly reports of the years ``built`` (before ``year``) that the demo's five years
+    reach, ``amount`` spread over all of them as construction ramps up: the k-th year of the
+    works takes k shares, each year's share by the construction season."""
+    years = list(built)
+    shares = sum(range(1, len(years) + 1))
+    out = []
+    for k, y in enumerate(years, start=1):
+        if y < year - YEARS + 1:
+            continue
+        weights = {m: SEASON[m] * (1 + skew[y] * (m - 6.5) / 6.5) * rng.uniform(0.7, 1.3) for m in range(1, 13)}
+        total_w = sum(weights.values())
+        year_amount = amount * k / shares * Decimal(str(rng.uniform(0.85, 1.15)))
+        for m in range(1, 13):
+            value = (year_amount * Decimal(str(weights[m] / total_w))).quantize(Decimal("0.1"))
+            out.append(_report(periods[(y, m)], project, value, registered_on, rng))
+    return out
 
 
 def _report(period: ReportingPeriod, project, amount: Decimal, registered_on, rng) -> MonthlyReport:
