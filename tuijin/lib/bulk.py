@@ -199,25 +199,6 @@ def bulk_save(objs: list[models.Model], fields: list[str]) -> int:
     return bulk_update_rows(model, [{pk: o.pk, **{a: getattr(o, a) for a in attnames}} for o in objs], attnames)
 
 
-def bulk_delete_in(model: type[models.Model], field: str, values: list) -> int:
-    """Delete the rows whose ``field`` (an attname) is one of ``values``, without loading them
-    (no signals, no cascade: for rows nothing refers to, e.g. the months of plan lines)."""
-    if not values:
-        return 0
-    column = next(f for f in model._meta.concrete_fields if f.attname == field)
-    table = connection.ops.quote_name(model._meta.db_table)
-    name = connection.ops.quote_name(column.column)
-    deleted = 0
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"DELETE FROM {table} WHERE {name} = ANY(%s::{_array_type(column)})", [list(values)])  # noqa: S608
-            return cursor.rowcount
-        for chunk in chunks(list(values)):
-            cursor.execute(f"DELETE FROM {table} WHERE {name} IN ({', '.join(['%s'] * len(chunk))})", chunk)  # noqa: S608
-            deleted += cursor.rowcount
-    return deleted
-
-
 def _prepare_value(value, plain_types, prepare):
     if value is None or type(value) in plain_types:
         return value
