@@ -52,8 +52,4 @@ class Migration(migrations.Migration):
             model_name='project',
             index=models.Index(fields=['stage'], name='project_stage'),
         ),
-        migrations.AddIndex(
-            model_name='project',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True), models.Q(('status', 'withdrawn'), _negated=True)), fields=['id'], include=('town', 'department'), name='project_alive_units'),
-        ),
     ]

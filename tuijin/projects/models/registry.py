@@ -177,12 +177,6 @@ class Project(models.Model):
             models.Index(fields=["town", "library", "stage"]),
             models.Index(fields=["name"], name="project_name"),  # matching ledger rows by name
             models.Index(fields=["stage"], name="project_stage"),
-            # The live projects with their units, read without the table: the horse race and
-            # the other per-unit figures join every live project to its town or department.
-            models.Index(
-                fields=["id"], include=["town", "department"], name="project_alive_units",
-                condition=Q(deleted_at__isnull=True) & ~Q(status="withdrawn"),
-            ),
             # The few deleted projects, for anti-joins that leave them out of county-wide counts
             # without joining every row to every live project.
             models.Index(fields=["id"], condition=Q(deleted_at__isnull=False), name="project_deleted"),
