@@ -14,9 +14,9 @@ from decimal import Decimal
 
 import pytest
 from django.db import DatabaseError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
-from django.db.migrations.recorder import MigrationRecorder
 from django.test import Client
+
+from tests.migrating import back_to, latest, migrate_to  # noqa: F401  (back_to: a fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -45,32 +45,6 @@ def _empty_database(transactional_db):
     from django.core.management import call_command
 
     call_command("flush", interactive=False, verbosity=0)
-
-
-def _migrate(targets):
-    """Migrate to ``targets`` and return the historical apps of the state the database is in."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    applied = set(MigrationRecorder(connection).applied_migrations())
-    nodes = [node for node in executor.loader.graph.nodes if node in applied]
-    return executor.loader.project_state(nodes).apps
-
-
-def _latest():
-    executor = MigrationExecutor(connection)
-    return executor.loader.graph.leaf_nodes()
-
-
-@pytest.fixture
-def back_to():
-    """Migrate back to a state; whatever happens, the database ends at the latest state."""
-
-    def go(targets):
-        return _migrate(targets)
-
-    yield go
-    MigrationExecutor(connection).migrate(_latest())
 
 
 def _write_old_rows(apps) -> dict:
@@ -166,7 +140,7 @@ def _security_log_protected_again() -> None:
             cursor.execute("DELETE FROM orgs_securityevent")
 
 
-def test_an_older_database_migrates_forward_with_its_rows(back_to):
+def test_an_older_database_migrates_forward_with_its_rows(back_to):  # noqa: F811
     apps = back_to(OLDEST)
     with pytest.raises(LookupError):
         apps.get_model("orgs", "SecurityEvent")
@@ -177,9 +151,9 @@ def test_an_older_database_migrates_forward_with_its_rows(back_to):
             assert cursor.fetchone()[0] == 0
     ids = _write_old_rows(apps)
     # A release in between wrote to the new security log.
-    apps = _migrate(MIDDLE)
+    apps = migrate_to(MIDDLE)
     _write_security_event(apps, ids["office"])
-    _migrate(_latest())
+    migrate_to(latest())
     _read_with_current_models(ids)
     _security_log_protected_again()
     from tuijin.orgs.security import SecurityEvent

@@ -13,10 +13,9 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-from django.db.migrations.recorder import MigrationRecorder
 from django.utils import translation
+
+from tests.migrating import back_to, latest, migrate_to  # noqa: F401  (back_to: a fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,27 +28,6 @@ def _empty_database(transactional_db):
     from django.core.management import call_command
 
     call_command("flush", interactive=False, verbosity=0)
-
-
-def _migrate(targets):
-    """Migrate to ``targets`` and return the historical apps of the state the database is in."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    applied = set(MigrationRecorder(connection).applied_migrations())
-    nodes = [node for node in executor.loader.graph.nodes if node in applied]
-    return executor.loader.project_state(nodes).apps
-
-
-def _latest():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
-
-
-@pytest.fixture
-def back_to():
-    """Migrate back to a state; whatever happens, the database ends at the latest state."""
-    yield _migrate
-    _migrate(_latest())
 
 
 def _write_plan(apps) -> dict:
@@ -107,10 +85,10 @@ def _write_plan(apps) -> dict:
     }
 
 
-def test_month_rows_end_in_the_line_columns_and_their_history_on_the_line(back_to):
+def test_month_rows_end_in_the_line_columns_and_their_history_on_the_line(back_to):  # noqa: F811
     apps = back_to(BEFORE)
     ids = _write_plan(apps)
-    _migrate(_latest())
+    migrate_to(latest())
 
     from auditlog.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
@@ -144,7 +122,7 @@ def test_month_rows_end_in_the_line_columns_and_their_history_on_the_line(back_t
     assert ids["unknown"] not in rows
 
     # Backwards the month rows are made again from the columns, the months of 0 left out.
-    apps = _migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     PlanMonth = apps.get_model("projects", "PlanMonth")
     assert set(PlanMonth.objects.values_list("entry_id", "month", "amount")) == {
         (line.pk, 3, D("200")), (line.pk, 4, D("1000"))
