@@ -68,3 +68,12 @@ def test_the_frozen_version_cannot_be_adjusted(cast, make_project):
     assert response.status_code == 302
     frozen.refresh_from_db()
     assert frozen.planned_investment == Decimal("1200")
+
+
+def test_the_history_shows_an_adjusted_lines_months_but_not_their_running_totals(cast, make_project):
+    project, working = planned(cast, make_project)
+    url = reverse("projects:plan_entry_edit", args=[project.pk, working.pk])
+    assert cast.client("town").post(url, form_data("1800")).status_code == 302
+    page = cast.client("office").get(reverse("projects:tab", args=[project.pk, "history"])).content.decode()
+    assert "三月（万元）" in page and "十二月（万元）" in page  # the months the adjustment changed
+    assert "月累计（万元）" not in page  # the database's running totals of them are not history

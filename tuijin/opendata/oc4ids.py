@@ -145,21 +145,11 @@ def _drop_empty(value: Any) -> Any:
     A release holds tens of thousands of values: only containers are walked into, and a value
     is tested for emptiness by its type, not compared with each kind of empty value."""
     if isinstance(value, dict):
-        out = {}
-        for k, v in value.items():
-            if isinstance(v, _CONTAINERS):
-                v = _drop_empty(v)
-            if v is not None and not (isinstance(v, _SIZED) and not v):
-                out[k] = v
-        return out
+        pairs = ((k, _drop_empty(v) if isinstance(v, _CONTAINERS) else v) for k, v in value.items())
+        return {k: v for k, v in pairs if v is not None and not (isinstance(v, _SIZED) and not v)}
     if isinstance(value, list):
-        out = []
-        for v in value:
-            if isinstance(v, _CONTAINERS):
-                v = _drop_empty(v)
-            if v is not None and not (isinstance(v, _SIZED) and not v):
-                out.append(v)
-        return out
+        items = (_drop_empty(v) if isinstance(v, _CONTAINERS) else v for v in value)
+        return [v for v in items if v is not None and not (isinstance(v, _SIZED) and not v)]
     return value
 
 

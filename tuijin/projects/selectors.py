@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -289,27 +290,28 @@ def project_history(project: Project, limit: int = 300) -> list[HistoryRow]:
     return rows
 
 
+def _field(model, name):
+    """The model's field of a recorded change, or None for a field removed since."""
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
 def _derived(model, name) -> bool:
     """A column the database computes from others (a plan line's running totals of its months):
     the months it follows are in the history already."""
-    try:
-        return bool(getattr(model._meta.get_field(name), "generated", False))
-    except Exception:  # noqa: BLE001  (a field removed since the change was recorded)
-        return False
+    return bool(getattr(_field(model, name), "generated", False))
 
 
 def _fk(model, name):
-    try:
-        field = model._meta.get_field(name)
-    except Exception:  # noqa: BLE001  (a field removed since the change was recorded)
-        return None
+    field = _field(model, name)
     return field if getattr(field, "many_to_one", False) else None
 
 
 def _display(model, name, before, after, names) -> tuple[str, str, str]:
-    try:
-        field = model._meta.get_field(name)
-    except Exception:  # noqa: BLE001
+    field = _field(model, name)
+    if field is None:
         return name, _text(before), _text(after)
     label = str(getattr(field, "verbose_name", name))
     if getattr(field, "many_to_one", False):

@@ -109,7 +109,7 @@ def race_compute(
     result = RaceResult(scheme=scheme, version=version, period=period)
     keyed = [(u, u.pk) for u in units]
     per_unit: dict[int, list[dict]] = {pk: [] for _u, pk in keyed}
-    points: dict[int, list[Decimal]] = {pk: [] for _u, pk in keyed}  # the scores again, as numbers
+    totals: dict[int, Decimal] = dict.fromkeys(per_unit, ZERO)  # each unit's scores summed as they come
     indicators = [(item, REGISTRY.get(item.code)) for item in version.indicators.all()]
     # Every indicator's queries first, in one transaction with room to sort (sort_memory).
     with sort_memory():
@@ -129,7 +129,7 @@ def race_compute(
         for unit, unit_id in keyed:
             raw, s = raws[unit_id], scored[unit_id]
             summary, explanation = _explain(unit, setting, raw, s, said)
-            points[unit_id].append(s.score)
+            totals[unit_id] += s.score
             per_unit[unit_id].append(
                 {
                     "code": item.code,
@@ -150,8 +150,7 @@ def race_compute(
                 }
             )
     for unit, unit_id in keyed:
-        total = q(sum(points[unit_id], ZERO))
-        result.rows.append(RowResult(unit=unit, total=total, scores=per_unit[unit_id]))
+        result.rows.append(RowResult(unit=unit, total=q(totals[unit_id]), scores=per_unit[unit_id]))
     ranks = competition_ranks({r.unit.pk: r.total for r in result.rows}, True)
     for row in result.rows:
         row.rank = ranks[row.unit.pk]

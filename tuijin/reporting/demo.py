@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from tuijin.core.demo import DemoContext
+from tuijin.core.demo import DEMO_SEED, DemoContext
 from tuijin.projects.choices import NodeStatus, PlanCategory, Stage
 from tuijin.projects.models import Node, PlanEntry, Project
 
@@ -130,7 +130,7 @@ def load(ctx: DemoContext) -> None:
     # their reports make last year's investment what a county's was, not only that of the
     # projects still under way (which made this year's growth read +100% and more). Their own
     # random numbers, so the rest of the demo stays as it was.
-    past_rng = random.Random(f"{ctx.today.isoformat()}-finished")
+    past_rng = random.Random(f"{DEMO_SEED}-finished")
     in_plan = {entry.project_id for entry in entries}
     finished = (
         Project.objects.filter(is_demo=True, stage__in=FINISHED, start_year__lt=year)
