@@ -1,13 +1,18 @@
 """Computing, freezing and explaining a race on the hand-computed world of conftest.py."""
 
 import datetime as dt
+import threading
 from decimal import Decimal as D
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from tuijin.lib.errors import PermissionDenied
+from tuijin.race import services
 from tuijin.race.choices import SnapshotStatus
+from tuijin.race.indicators import REGISTRY, load_catalogue
+from tuijin.race.indicators.catalogue import PlanCompletion
 from tuijin.race.models import SnapshotRow
 from tuijin.race.periods import Period
 from tuijin.race.selectors import explanation_total, snapshot_diff
@@ -167,3 +172,39 @@ def test_funds_and_attraction_count_only_what_falls_in_the_window(world, cast):
     leads = REGISTRY["attraction_landed"].compute(ctx)
     assert leads[cast.town.pk].value == 2 and leads[cast.other_town.pk].value == 0  # signed and started in Q3
     assert leads[cast.town.pk].projects[0]["name"] == "签约项目"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: worker threads share the caller's snapshot")
+@pytest.mark.django_db(transaction=True)
+def test_indicators_computed_on_worker_threads_score_as_computed_in_one(world, cast, monkeypatch):
+    """Outside a test's transaction the indicators run on worker threads (tuijin.lib.snapshots);
+    every indicator of the catalogue gives the same scores and explanations as when all run in
+    the caller's thread, and the stored snapshot holds them."""
+    load_catalogue()
+    scheme_version_create(scheme=world["scheme"], by=cast.office, effective_from=dt.date(2026, 7, 1),
+                          indicators=[{"code": code, "weight": 10} for code in sorted(REGISTRY)])
+    threads = set()
+    compute = PlanCompletion.compute
+
+    def spied(self, ctx):
+        threads.add(threading.current_thread().name)
+        return compute(self, ctx)
+
+    monkeypatch.setattr(PlanCompletion, "compute", spied)
+    on_workers = race_compute(scheme=world["scheme"], period=Q3)
+    assert threads and threading.current_thread().name not in threads
+    monkeypatch.setattr(services, "RACE_THREADS", 1)
+    threads.clear()
+    in_one = race_compute(scheme=world["scheme"], period=Q3)
+    assert threads == {threading.current_thread().name}
+
+    def table(result):
+        return [(r.unit.short_name, r.total, r.rank, r.flag, r.scores) for r in result.rows]
+
+    assert table(on_workers) == table(in_one)
+    assert len(on_workers.rows[0].scores) == len(REGISTRY) - len(on_workers.skipped)
+    assert score_of(by_unit(on_workers.rows)["匡堰"], "plan_completion") == D("5.00")  # 37.5% of a 75% schedule
+    monkeypatch.undo()
+    snapshot = snapshot_compute(scheme=world["scheme"], period=Q3, by=cast.office)
+    assert [(r.unit.short_name, r.total, r.scores) for r in snapshot.rows.order_by("rank", "unit__name")] == [
+        (r.unit.short_name, r.total, r.scores) for r in in_one.rows]

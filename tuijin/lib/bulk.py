@@ -15,6 +15,8 @@ from itertools import islice
 from django.db import connection, models, transaction
 
 BATCH = 20_000
+#: work_mem of sort_memory's transactions.
+SORT_MEGABYTES = 64
 
 
 def _columns(model: type[models.Model], with_pk: bool):
@@ -243,17 +245,23 @@ def analyze() -> None:
 
 
 @contextmanager
-def sort_memory(megabytes: int = 64):
+def sort_memory(megabytes: int = SORT_MEGABYTES):
     """A block whose queries sort or hash a province's rows (the horse race ranks 100,000
     projects by unit). On PostgreSQL, for this transaction only: ``work_mem`` raised (at the
     default 4 MB those sorts spill to disk) and JIT compilation off (a query over 100,000
     rows passes its cost threshold, and compiling took 1.3 s of a 1.9 s query). Elsewhere,
-    nothing changes."""
+    nothing changes. The block is a transaction without a savepoint of its own, so that it
+    can share its snapshot with worker threads (``tuijin.lib.snapshots``); it only reads."""
     if connection.vendor != "postgresql":
         yield
         return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL work_mem = %s", [f"{int(megabytes)}MB"])
-            cursor.execute("SET LOCAL jit = off")
+    with transaction.atomic(savepoint=False):
+        tune_sorts(megabytes)
         yield
+
+
+def tune_sorts(megabytes: int = SORT_MEGABYTES) -> None:
+    """``sort_memory``'s settings, in the current transaction (PostgreSQL only)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = %s", [f"{int(megabytes)}MB"])
+        cursor.execute("SET LOCAL jit = off")

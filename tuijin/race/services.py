@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import closing
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -11,9 +12,10 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tuijin.lib.bulk import sort_memory
+from tuijin.lib.bulk import sort_memory, tune_sorts
 from tuijin.lib.errors import PermissionDenied, ServiceError
 from tuijin.lib.i18n import phrasebook
+from tuijin.lib.snapshots import map_in_snapshot
 from tuijin.orgs.models import Unit
 
 from . import policy
@@ -22,6 +24,9 @@ from .indicators import REGISTRY, RaceContext, load_catalogue
 from .models import IndicatorSetting, Scheme, SchemeVersion, Snapshot, SnapshotRow
 from .periods import Period
 from .scoring import ZERO, competition_ranks, fmt, q, score_all
+
+#: Worker threads computing a race's indicators (PostgreSQL; see tuijin.lib.snapshots).
+RACE_THREADS = 3
 
 
 def version_in_force(scheme: Scheme, period: Period) -> SchemeVersion:
@@ -111,44 +116,20 @@ def race_compute(
     per_unit: dict[int, list[dict]] = {pk: [] for _u, pk in keyed}
     totals: dict[int, Decimal] = dict.fromkeys(per_unit, ZERO)  # each unit's scores summed as they come
     indicators = [(item, REGISTRY.get(item.code)) for item in version.indicators.all()]
-    # Every indicator's queries first, in one transaction with room to sort (sort_memory).
-    with sort_memory():
-        raws_of = {item.pk: indicator.compute(base.with_window(item.window)) for item, indicator in indicators
-                   if indicator is not None and indicator.available()}
-    for item, indicator in indicators:
-        weight = Decimal(str(weights[item.code])) if weights and item.code in weights else item.weight
-        label = item.label or (str(indicator.label) if indicator else item.code)
-        if item.pk not in raws_of:  # unknown, or its app is not there
-            result.skipped.append(label)
-            continue
-        raws = raws_of[item.pk]
-        scored = score_all(item.method, item.direction, weight, item.params, raws)
-        heading = str(indicator.projects_heading).capitalize() if indicator.projects_heading else ""
-        setting = {"weight": weight, "weight_text": fmt(weight, 2), "label": label, "heading": heading}
-        measure = str(indicator.measure)
-        for unit, unit_id in keyed:
-            raw, s = raws[unit_id], scored[unit_id]
-            summary, explanation = _explain(unit, setting, raw, s, said)
-            totals[unit_id] += s.score
-            per_unit[unit_id].append(
-                {
-                    "code": item.code,
-                    "label": label,
-                    "weight": str(weight),
-                    "measure": measure,
-                    "method": item.method,
-                    "window": item.window,
-                    "value": None if raw.value is None else str(raw.value),
-                    "target": None if raw.target is None else str(raw.target),
-                    "score": str(s.score),
-                    "figure": raw.text if raw.value is not None else raw.missing_reason,
-                    "how": s.how,
-                    "display": _display(raw.value, measure, said),
-                    "summary": summary,
-                    "explanation": explanation,
-                    "projects": raw.projects,
-                }
-            )
+    computable = [(item, indicator) for item, indicator in indicators if indicator is not None and indicator.available()]
+    # Every indicator's queries in one transaction with room to sort (sort_memory), on worker
+    # threads sharing its snapshot: each indicator is scored here as soon as its figures are in,
+    # while the workers wait for the next ones' queries (tuijin.lib.snapshots).
+    with sort_memory(), closing(map_in_snapshot(lambda pair: pair[1].compute(base.with_window(pair[0].window)),
+                                                computable, workers=RACE_THREADS, prepare=tune_sorts)) as computed:
+        for item, indicator in indicators:
+            label = item.label or (str(indicator.label) if indicator else item.code)
+            if indicator is None or not indicator.available():  # unknown, or its app is not there
+                result.skipped.append(label)
+                continue
+            weight = Decimal(str(weights[item.code])) if weights and item.code in weights else item.weight
+            raws = next(computed)
+            _score(item, indicator, weight, label, raws, keyed, per_unit, totals, said)
     for unit, unit_id in keyed:
         result.rows.append(RowResult(unit=unit, total=q(totals[unit_id]), scores=per_unit[unit_id]))
     ranks = competition_ranks({r.unit.pk: r.total for r in result.rows}, True)
@@ -162,6 +143,38 @@ def race_compute(
             row.previous_rank = before.get(row.unit.pk)
     _flag(version, result.rows)
     return result
+
+
+def _score(item: IndicatorSetting, indicator, weight: Decimal, label: str, raws: dict, keyed: list,
+           per_unit: dict[int, list[dict]], totals: dict[int, Decimal], said) -> None:
+    """One indicator's scores, explained, added to every unit's list and total."""
+    scored = score_all(item.method, item.direction, weight, item.params, raws)
+    heading = str(indicator.projects_heading).capitalize() if indicator.projects_heading else ""
+    setting = {"weight": weight, "weight_text": fmt(weight, 2), "label": label, "heading": heading}
+    measure = str(indicator.measure)
+    for unit, unit_id in keyed:
+        raw, s = raws[unit_id], scored[unit_id]
+        summary, explanation = _explain(unit, setting, raw, s, said)
+        totals[unit_id] += s.score
+        per_unit[unit_id].append(
+            {
+                "code": item.code,
+                "label": label,
+                "weight": str(weight),
+                "measure": measure,
+                "method": item.method,
+                "window": item.window,
+                "value": None if raw.value is None else str(raw.value),
+                "target": None if raw.target is None else str(raw.target),
+                "score": str(s.score),
+                "figure": raw.text if raw.value is not None else raw.missing_reason,
+                "how": s.how,
+                "display": _display(raw.value, measure, said),
+                "summary": summary,
+                "explanation": explanation,
+                "projects": raw.projects,
+            }
+        )
 
 
 def _flag(version: SchemeVersion, rows: list[RowResult]) -> None:
