@@ -4,6 +4,7 @@ nothing, and that roll-year works on it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 from io import StringIO
@@ -55,6 +56,48 @@ def assert_finished_projects_have_their_history(year: int) -> None:
     assert this_year < last_year * Decimal("1.6"), (this_year, last_year)  # first-half growth under +60%
 
 
+def assert_problems_are_closed_all_year(year: int) -> None:
+    """Problems (堵点) are raised and closed (销号) all year, not only in the last weeks before the
+    demo date: every quarter the race published has a 问题按期销号 figure for most towns and
+    departments, and the figures differ between them. Some problems were closed late, a few are
+    open past their deadline; each closed problem's history ends with its 销号, and problems are
+    numbered in the order they were raised."""
+    from tuijin.consultation.choices import EventKind, ProblemStatus
+    from tuijin.consultation.models import Problem, ProblemEvent
+    from tuijin.race.choices import SnapshotStatus
+    from tuijin.race.models import Scheme
+
+    today = timezone.localdate()
+    for code in ("towns", "departments"):
+        scheme = Scheme.objects.get(code=code)
+        for quarter in range(1, (today.month - 1) // 3 + 1):
+            snapshot = scheme.snapshots.get(period=f"{year}-Q{quarter}", status=SnapshotStatus.PUBLISHED)
+            values = [s["value"] for row in snapshot.rows.all() for s in row.scores if s["code"] == "problems_closed_on_time"]
+            figures = [v for v in values if v is not None]
+            assert len(values) == snapshot.rows.count() >= 5, (code, quarter)
+            assert len(figures) > len(values) / 2, (code, quarter, values)  # most units have one
+            assert len(set(figures)) >= 2, (code, quarter, figures)  # and they differ
+
+    problems = Problem.objects.filter(is_demo=True)
+    closed = problems.filter(status=ProblemStatus.CLOSED)
+    assert closed.filter(closed_on_time=True).exists() and closed.filter(closed_on_time=False).exists()
+    assert problems.overdue(today).exists()
+    # Before today: the current problems' steps of today take a time of day that may be later
+    # than the time the demo is built.
+    closed = closed.filter(closed_at__lt=timezone.make_aware(dt.datetime.combine(today, dt.time.min)))
+    last_event = {}
+    for problem_id, kind, at in ProblemEvent.objects.filter(problem__in=closed).order_by("at", "pk").values_list(
+        "problem_id", "kind", "at"
+    ):
+        last_event[problem_id] = (kind, at)
+    assert last_event
+    for problem in closed:
+        assert last_event[problem.pk] == (EventKind.CLOSED, problem.closed_at), problem
+        assert problem.closed_on_time == (timezone.localtime(problem.replied_at).date() <= problem.deadline), problem
+    numbers = list(problems.order_by("raised_at", "pk").values_list("number", flat=True))
+    assert numbers == sorted(numbers, key=lambda n: (n[:4], int(n[5:])))
+
+
 @pytest.mark.django_db
 def test_the_demo_loads_once_with_a_login_per_role_its_pages_are_clean_and_it_rolls_over():
     out = StringIO()
@@ -95,6 +138,7 @@ def test_the_demo_loads_once_with_a_login_per_role_its_pages_are_clean_and_it_ro
         assert [s["value"] for s in row.scores] == [s["value"] for s in now[row.unit_id]], row.unit
         compared += 1
     assert compared >= 3 or published is None
+    assert_problems_are_closed_all_year(year)
 
     pages, offenders = crawl_as_the_office()
     assert pages > 50

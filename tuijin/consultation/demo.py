@@ -1,16 +1,25 @@
-"""About 120 problems on the demo projects at every rung of the ladder and in every state,
-six past weekly consultation days with agendas, minutes and decisions (some overdue), the
-next 会商日 scheduled with its agenda, and the notices in each unit's inbox."""
+"""About 120 current problems on the demo projects at every rung of the ladder and in every
+state, six past weekly consultation days with agendas, minutes and decisions (some overdue), the
+next 会商日 scheduled with its agenda, and the notices in each unit's inbox.
+
+Before them, the year's record: from January until a month ago every town has one to three
+problems a month on its projects, settled at the owner, the town or the department — most on
+time, some late (the raiser refused a first resolution after the deadline), a few still open
+with a county leader long past their deadline. Each town and department keeps its own pace,
+so every quarter of the horse race has its own 问题按期销号 figures, different from town to town.
+Problems are numbered in the order they were raised."""
 
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 from django.utils import timezone
 
-from tuijin.core.demo import DemoContext
+from tuijin.core.demo import DEMO_SEED, DemoContext
 from tuijin.orgs.choices import UnitKind
-from tuijin.orgs.models import Unit
+from tuijin.orgs.models import Unit, User
+from tuijin.projects.choices import Stage
 from tuijin.projects.models import Project
 
 from .choices import (
@@ -94,6 +103,22 @@ GENERAL_DECISIONS = [
     ("财政局会同发改局加快专项债资金拨付进度，月底前通报拨付情况。", "财政局"),
 ]
 PLACES = ["市行政中心1号楼第三会议室", "市行政中心2号楼会商室", "市发改局会议室"]
+ESCALATION_REASONS = ["涉及跨部门事项，本级无法协调解决。", "需要上级统筹资源予以支持。", "多次协调未果，申请提级办理。"]
+REOPEN_REASONS = [
+    "现场核实问题尚未实质解决，暂不同意销号，请进一步落实。",
+    "答复未明确完成时限和责任人，请补充后再报。",
+    "相关批复文件尚未取得，暂不同意销号。",
+]
+NUMBERS = [3, 5, 8, 12, 15, 20, 35, 60, 120, 500, 1200]
+
+#: The year's record: problems a town has on its projects in a month (one drawn from the list),
+#: on projects at these stages, raised until this many days before the demo date (the current
+#: problems take over from there).
+RECORD_PER_TOWN_MONTH = [1, 1, 2, 2, 2, 3]
+RECORD_STAGES = (Stage.PREPARATION, Stage.STARTED, Stage.CONSTRUCTION)
+RECORD_UNTIL_DAYS = 30
+#: The categories of the few problems of the record still open with a county leader.
+HARD_CATEGORIES = (ProblemCategory.LAND, ProblemCategory.DEMOLITION)
 
 
 def _at(day: dt.date, rng, hour_lo: int = 9, hour_hi: int = 17) -> dt.datetime:
@@ -160,13 +185,12 @@ def load(ctx: DemoContext) -> None:
     problems, events, agenda, actions, notices = [], [], [], [], []
     event_owner: list[int] = []  # index of the problem each event belongs to
     agenda_owner, action_owner, notice_owner = [], [], []
-    seq: dict[int, int] = {}
     planned_problems = []
     for idx, project in enumerate(chosen):
         category = rng.choices(list(CATEGORY_WEIGHTS), list(CATEGORY_WEIGHTS.values()))[0]
         urgency = rng.choices([Urgency.NORMAL, Urgency.URGENT, Urgency.CRITICAL], [75, 20, 5])[0]
         title_tpl, desc_tpl = rng.choice(PROBLEMS[category])
-        n = rng.choice([3, 5, 8, 12, 15, 20, 35, 60, 120, 500, 1200])
+        n = rng.choice(NUMBERS)
         if project.owner_id in owner_officers and rng.random() < 0.6:
             raiser, kind, start = owner_officers[project.owner_id], RaiserKind.OWNER, Level.OWNER
         elif project.town_id in town_officers and rng.random() < 0.85:
@@ -204,7 +228,6 @@ def load(ctx: DemoContext) -> None:
             age = rng.randint(2, days[final] + 6) + rng.randint(1, 25)
         raised_day = today - dt.timedelta(days=sum(stays) + age)
         raised_at = _at(raised_day, rng)
-        seq[raised_day.year] = seq.get(raised_day.year, 0) + 1
         t = raised_at
         evs = [ProblemEvent(kind=EventKind.RAISED, at=t, by=raiser, to_level=path[0], to_unit=unit_at(path[0]),
                             deadline=raised_day + dt.timedelta(days=days[path[0]]))]
@@ -219,7 +242,7 @@ def load(ctx: DemoContext) -> None:
                 by = raiser
             deadline = timezone.localtime(t).date() + dt.timedelta(days=days[nxt])
             text = (f"{lvl and Level(lvl).label}层级期限已过仍未解决，系统自动升级。" if auto
-                    else rng.choice(["涉及跨部门事项，本级无法协调解决。", "需要上级统筹资源予以支持。", "多次协调未果，申请提级办理。"]))
+                    else rng.choice(ESCALATION_REASONS))
             if lvl == Level.MEETING:
                 text = "经会商研究，需提请市领导协调解决。"
             evs.append(ProblemEvent(kind=EventKind.AUTO_ESCALATED if auto else EventKind.ESCALATED, at=t, by=by,
@@ -231,7 +254,7 @@ def load(ctx: DemoContext) -> None:
         level_day = timezone.localtime(level_since).date()
         deadline = level_day + dt.timedelta(days=days[final])
         problem = Problem(
-            number=f"{raised_day.year}-{seq[raised_day.year]:04d}", project=project, category=category, urgency=urgency,
+            number="", project=project, category=category, urgency=urgency,
             title=title_tpl.format(n=n), description=desc_tpl.format(n=n), raised_by=raiser, raiser_unit=raiser.unit,
             raiser_kind=kind, raised_at=raised_at, level=final, responsible_unit=unit_at(final),
             responsible_leader=project.leader if final == Level.LEADER else None, level_since=level_since,
@@ -301,11 +324,22 @@ def load(ctx: DemoContext) -> None:
         if problem.status != ProblemStatus.CLOSED:
             kind_ = {ProblemStatus.REPLIED: NoticeKind.REPLIED}.get(problem.status, NoticeKind.ESCALATED if len(path) > 1 else NoticeKind.ASSIGNED)
             to = problem.raiser_unit if problem.status == ProblemStatus.REPLIED else problem.responsible_unit
-            notices.append(Notice(kind=kind_, unit=to, title=f"问题{problem.number}：{problem.title}",
+            notices.append(Notice(kind=kind_, unit=to, title="",  # with the number, once numbered
                                   body=f"项目：{project.name}\n责任单位：{problem.responsible_unit}\n层级：{problem.get_level_display()}，期限 {problem.deadline}",
                                   read_at=timezone.now() if rng.random() < 0.4 else None))
             notice_owner.append(idx)
 
+    record = year_record(ctx, projects, departments=departments, office_unit=office_unit, county=county,
+                         officers={**owner_officers, **town_officers, **dept_officers})
+    for problem, evs, notice in record:
+        idx = len(problems)
+        problems.append(problem)
+        events.extend(evs)
+        event_owner.extend([idx] * len(evs))
+        if notice is not None:
+            notices.append(notice)
+            notice_owner.append(idx)
+    number_problems(problems)
     Problem.objects.bulk_create(problems)
     for ev, idx in zip(events, event_owner, strict=True):
         ev.problem = problems[idx]
@@ -335,6 +369,7 @@ def load(ctx: DemoContext) -> None:
     ActionItem.objects.bulk_create(actions)
     for notice, idx in zip(notices, notice_owner, strict=True):
         notice.problem = problems[idx]
+        notice.title = f"问题{problems[idx].number}：{problems[idx].title}"
         notice.url = problems[idx].get_absolute_url()
     for action in actions:
         if action.status != ActionStatus.CLOSED:
@@ -349,3 +384,148 @@ def load(ctx: DemoContext) -> None:
         AgendaItem.objects.create(meeting=upcoming, order=i, problem=problems[idx],
                                   title=f"{problems[idx].project.name}：{problems[idx].title}")
     ctx.data["consultation_problems"] = len(problems)
+
+
+def number_problems(problems: list[Problem]) -> None:
+    """Number the problems of each year in the order they were raised (2026-0001 first)."""
+    seq: dict[int, int] = {}
+    for problem in sorted(problems, key=lambda p: p.raised_at):
+        year = timezone.localtime(problem.raised_at).year
+        seq[year] = seq.get(year, 0) + 1
+        problem.number = f"{year}-{seq[year]:04d}"
+
+
+def year_record(ctx: DemoContext, projects: list[Project], *, departments: dict[str, Unit], office_unit: Unit,
+                county: Unit, officers: dict[int, User]) -> list[tuple[Problem, list[ProblemEvent], Notice | None]]:
+    """The problems of the year before the current ones, each with its events (and a notice when
+    it is still open): from January until RECORD_UNTIL_DAYS before the demo date, every town has
+    a few problems a month on its projects at RECORD_STAGES.
+
+    They are raised by the owner or the town where the demo has a login for it, otherwise by the
+    project office (from the monthly reports, assigned to the town) or a department, and settled
+    at the owner, the town or the department. Each responsible unit has its own pace, the chance
+    that it acts within a deadline: a unit that does escalates on time or proposes a resolution
+    the raiser confirms; one that does not lets the night's run send the problem up, or has its
+    first resolution refused after the deadline and answers again that day — then the problem is
+    closed late, at the same level, as the ladder's rules allow. A few hard ones (land,
+    demolition) went up to a county leader and are still open, long past their deadline.
+
+    Random numbers come from their own generator seeded from DEMO_SEED, so the apps loaded after
+    this one draw what they drew before. The office stands in for units without a demo login,
+    as everywhere in the demo."""
+    rng = random.Random(f"{DEMO_SEED}-problems")
+    today = ctx.today
+    now = timezone.now()
+    tz = timezone.get_current_timezone()
+    office, office2 = ctx.users["office"], ctx.users.get("office2") or ctx.users["office"]
+    until = today - dt.timedelta(days=RECORD_UNTIL_DAYS)
+    by_town: dict[int, list[Project]] = {}
+    for project in projects:
+        if project.town_id and project.stage in RECORD_STAGES:
+            by_town.setdefault(project.town_id, []).append(project)
+    town_raisers = {pk: u for pk, u in officers.items() if u.role == "town"}
+    owner_raisers = {pk: u for pk, u in officers.items() if u.role == "owner"}
+    dept_raisers = [u for pk, u in sorted(officers.items()) if u.role == "department"]
+    units = sorted({*by_town, *(p.department_id for ps in by_town.values() for p in ps if p.department_id)})
+    pace = {unit_id: rng.uniform(0.6, 0.98) for unit_id in units}
+
+    def one(day: dt.date, project: Project):
+        category = rng.choices(list(CATEGORY_WEIGHTS), list(CATEGORY_WEIGHTS.values()))[0]
+        urgency = rng.choices([Urgency.NORMAL, Urgency.URGENT, Urgency.CRITICAL], [80, 17, 3])[0]
+        title_tpl, desc_tpl = rng.choice(PROBLEMS[category])
+        n = rng.choice(NUMBERS)
+        department = project.department or departments.get(CATEGORY_DEPARTMENT[category]) or office_unit
+        if project.owner_id in owner_raisers and rng.random() < 0.6:
+            raiser, kind, start = owner_raisers[project.owner_id], RaiserKind.OWNER, Level.OWNER
+        elif project.town_id in town_raisers and rng.random() < 0.85:
+            raiser, kind, start = town_raisers[project.town_id], RaiserKind.TOWN, Level.TOWN
+        elif rng.random() < 0.75 or not dept_raisers:
+            raiser, kind, start = office2, RaiserKind.OFFICE, Level.TOWN
+        else:
+            raiser, kind, start = rng.choice(dept_raisers), RaiserKind.DEPARTMENT, Level.DEPARTMENT
+        stuck = category in HARD_CATEGORIES and (today - day).days > 100 and rng.random() < 0.04
+        target = Level.LEADER if stuck else rng.choices([Level.OWNER, Level.TOWN, Level.DEPARTMENT], [15, 55, 30])[0]
+        if level_rank(target) < level_rank(start):
+            target = start
+        path = [lvl for lvl in LADDER if level_rank(start) <= level_rank(lvl) <= level_rank(target)]
+        days = {lvl: default_deadline_days(category, urgency, lvl) for lvl in LADDER}
+        unit_at = {Level.OWNER: project.owner, Level.TOWN: project.town, Level.DEPARTMENT: department,
+                   Level.MEETING: office_unit, Level.LEADER: county}
+        raised_at = _at(day, rng)
+        t = raised_at
+        evs = [ProblemEvent(kind=EventKind.RAISED, at=t, by=raiser, to_level=path[0], to_unit=unit_at[path[0]],
+                            deadline=day + dt.timedelta(days=days[path[0]]))]
+        for lvl, nxt in zip(path, path[1:], strict=False):
+            since = timezone.localtime(t).date()
+            unit = unit_at[lvl]
+            if lvl == Level.MEETING:
+                t, by, ev_kind, text = (_at(since + dt.timedelta(days=rng.randint(3, days[lvl])), rng), office,
+                                        EventKind.ESCALATED, "经会商研究，需提请市领导协调解决。")
+            elif rng.random() < pace.get(unit.pk, 0.85):
+                t, by, ev_kind, text = (_at(since + dt.timedelta(days=rng.randint(1, days[lvl])), rng),
+                                        officers.get(unit.pk) or raiser, EventKind.ESCALATED, rng.choice(ESCALATION_REASONS))
+            else:  # the deadline passed: the night's run sends it up
+                t = dt.datetime.combine(since + dt.timedelta(days=days[lvl] + 1), dt.time(1, 30), tzinfo=tz)
+                by, ev_kind, text = None, EventKind.AUTO_ESCALATED, f"{Level(lvl).label}层级期限已过仍未解决，系统自动升级。"
+            evs.append(ProblemEvent(kind=ev_kind, at=t, by=by, from_level=lvl, to_level=nxt, from_unit=unit,
+                                    to_unit=unit_at[nxt], deadline=timezone.localtime(t).date() + dt.timedelta(days=days[nxt]),
+                                    text=text))
+        final = path[-1]
+        level_day = timezone.localtime(t).date()
+        problem = Problem(
+            number="", project=project, category=category, urgency=urgency, title=title_tpl.format(n=n),
+            description=desc_tpl.format(n=n), raised_by=raiser, raiser_unit=raiser.unit, raiser_kind=kind,
+            raised_at=raised_at, level=final, responsible_unit=unit_at[final],
+            responsible_leader=project.leader if final == Level.LEADER else None, level_since=t,
+            deadline=level_day + dt.timedelta(days=days[final]), status=ProblemStatus.OPEN, is_demo=True,
+        )
+        if stuck:
+            notice = Notice(kind=NoticeKind.ESCALATED, unit=county, title="",  # with the number, once numbered
+                            body=f"项目：{project.name}\n责任单位：{county}\n层级：{problem.get_level_display()}，期限 {problem.deadline}",
+                            read_at=now if rng.random() < 0.7 else None)
+            return problem, evs, notice
+        unit = problem.responsible_unit
+        replier = officers.get(unit.pk) or office
+        # A unit settling what it raised itself has no one to refuse its resolution.
+        on_time = rng.random() < pace.get(unit.pk, 0.85) or raiser.unit_id == unit.pk
+        reply_day = level_day + dt.timedelta(days=rng.randint(1, days[final]))
+        replied_at = max(_at(reply_day, rng), t + dt.timedelta(hours=1))
+        resolution = rng.choice(REPLIES)
+        evs.append(ProblemEvent(kind=EventKind.REPLIED, at=replied_at, by=replier, from_level=final, from_unit=unit,
+                                text=resolution))
+        if not on_time:
+            # The raiser refuses the resolution after the deadline; the unit answers again that day
+            # (before the night's run would send the problem up): closed, but late.
+            reopened_at = _at(max(reply_day, problem.deadline) + dt.timedelta(days=rng.randint(1, 6)), rng, 9, 11)
+            evs.append(ProblemEvent(kind=EventKind.REOPENED, at=reopened_at, by=raiser, from_level=final, to_level=final,
+                                    to_unit=unit, deadline=problem.deadline, text=rng.choice(REOPEN_REASONS)))
+            replied_at = reopened_at + dt.timedelta(hours=rng.randint(3, 6), minutes=rng.choice([0, 10, 20, 30, 40, 50]))
+            resolution = rng.choice([r for r in REPLIES if r != resolution])
+            evs.append(ProblemEvent(kind=EventKind.REPLIED, at=replied_at, by=replier, from_level=final, from_unit=unit,
+                                    text=resolution))
+        closed_at = max(_at(timezone.localtime(replied_at).date() + dt.timedelta(days=rng.randint(0, 3)), rng),
+                        replied_at + dt.timedelta(hours=1))
+        if closed_at >= now:
+            return None
+        problem.status, problem.resolution = ProblemStatus.CLOSED, resolution
+        problem.replied_at, problem.replied_by = replied_at, replier
+        problem.closed_at, problem.closed_by = closed_at, raiser
+        problem.closed_on_time = timezone.localtime(replied_at).date() <= problem.deadline
+        evs.append(ProblemEvent(kind=EventKind.CLOSED, at=closed_at, by=raiser, from_level=final, from_unit=unit,
+                                text="问题已解决，同意销号。"))
+        return problem, evs, None
+
+    out = []
+    month = dt.date(today.year, 1, 1)
+    while month <= until:
+        last = min((month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1), until)
+        for town_id in sorted(by_town):
+            for _ in range(rng.choice(RECORD_PER_TOWN_MONTH)):
+                day = month + dt.timedelta(days=rng.randint(0, (last - month).days))
+                if day.weekday() >= 5:  # raised on a working day
+                    day += dt.timedelta(days=7 - day.weekday())
+                made = one(day, rng.choice(by_town[town_id])) if day <= until else None
+                if made is not None:
+                    out.append(made)
+        month = last + dt.timedelta(days=1)
+    return out
