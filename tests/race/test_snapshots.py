@@ -5,6 +5,7 @@ import threading
 from decimal import Decimal as D
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import connection
 
@@ -208,3 +209,37 @@ def test_indicators_computed_on_worker_threads_score_as_computed_in_one(world, c
     snapshot = snapshot_compute(scheme=world["scheme"], period=Q3, by=cast.office)
     assert [(r.unit.short_name, r.total, r.scores) for r in snapshot.rows.order_by("rank", "unit__name")] == [
         (r.unit.short_name, r.total, r.scores) for r in in_one.rows]
+
+
+def test_problems_closed_on_time_counts_the_problems_escalated_on_deadline_too(world, cast):
+    """The rate the problem statistics show: closed on time ÷ (closed + escalated because the
+    deadline passed). 匡堰 closed one of three on time and let two slide up: 1 ÷ 3 = 33.33%;
+    龙山 handled none: no data. A unit that closed one and let two slide is not at 100%."""
+    from tuijin.consultation.choices import ProblemCategory, Urgency
+    from tuijin.consultation.services.problems import (
+        problem_close,
+        problem_raise,
+        problem_reply,
+        problems_escalate_overdue,
+    )
+
+    start = dt.datetime(2026, 8, 3, 9, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    with time_machine.travel(start, tick=False):
+        problems = [
+            problem_raise(project=world["a1"], by=cast.town_officer, title=title, category=ProblemCategory.LAND,
+                          description="用地指标不足", urgency=Urgency.NORMAL)
+            for title in ("快", "慢", "拖")
+        ]
+        problem_reply(problem=problems[0], by=cast.town_officer, text="已解决")
+        problem_close(problem=problems[0], by=cast.town_officer)
+    with time_machine.travel(start + dt.timedelta(days=10), tick=False):
+        problems_escalate_overdue()  # 慢 and 拖 leave the town on deadline
+    scheme_version_create(
+        scheme=world["scheme"], by=cast.office, effective_from=dt.date(2026, 7, 1),
+        indicators=[{"code": "problems_closed_on_time", "weight": 10, "method": "target", "params": {"target": 100}}],
+    )
+    rows = by_unit(race_compute(scheme=world["scheme"], period=Q3).rows)
+    problem = rows["匡堰"].scores[0]
+    assert (problem["value"], problem["score"]) == ("33.33", "3.33")
+    assert "1 of 3" in problem["figure"] or "应办结3个，按期办结1个" in problem["figure"]
+    assert rows["龙山"].scores[0]["value"] is None and rows["龙山"].scores[0]["score"] == "0.00"

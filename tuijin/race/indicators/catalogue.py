@@ -403,8 +403,9 @@ class ProblemsClosedOnTime(Indicator):
     code = "problems_closed_on_time"
     label = gettext_lazy("Problems closed on time")
     measure = "%"
-    description = gettext_lazy("Problems (堵点) closed (销号) in the window while the unit was responsible, "
-                     "the share closed by their deadline (docs/development/consultation.md).")
+    description = gettext_lazy("Problems (堵点) that left the unit in the window — closed (销号) while it was responsible, "
+                               "or sent up the ladder because its deadline passed — the share closed by their deadline; "
+                               "the on-time rate of the problem statistics (docs/development/consultation.md).")
     requires = "tuijin.consultation.selectors:closure_counts"
     default_method = Method.LINEAR
 
@@ -414,15 +415,19 @@ class ProblemsClosedOnTime(Indicator):
         out = {}
         for unit_id in ctx.unit_ids:
             c = closures.get(unit_id)
-            if c is None or not c.closed:
+            # A unit that lets its problems slide up the ladder is measured on them too: closed
+            # on time ÷ (closed + escalated on deadline), as the problem statistics count it.
+            if c is None or not c.handled:
                 open_text = _(" (%(n)s open past their deadline)") % {"n": c.overdue_open} if c and c.overdue_open else ""
-                out[unit_id] = Raw(None, missing_reason=_("no problem closed in the window%(open)s") % {"open": open_text})
+                out[unit_id] = Raw(None, missing_reason=_("no problem closed or escalated in the window%(open)s") % {"open": open_text})
                 continue
-            rate = pct(Decimal(c.closed_on_time), Decimal(c.closed))
+            rate = pct(Decimal(c.closed_on_time), Decimal(c.handled))
             out[unit_id] = Raw(
                 rate,
-                _("%(on)s of %(closed)s problems closed on time (%(rate)s%%), %(open)s open past their deadline")
-                % {"on": c.closed_on_time, "closed": c.closed, "rate": fmt(rate), "open": c.overdue_open},
+                _("%(on)s of %(handled)s problems closed on time (%(rate)s%%; %(closed)s closed, %(escalated)s escalated "
+                  "on deadline), %(open)s open past their deadline")
+                % {"on": c.closed_on_time, "handled": c.handled, "rate": fmt(rate), "closed": c.closed,
+                   "escalated": c.escalated_on_deadline, "open": c.overdue_open},
             )
         return out
 
