@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from pytest_django.plugin import blocking_manager_key
 
 from tuijin.orgs.choices import Role, UnitKind
@@ -40,6 +40,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     one does: loading it in each test took 509 queries (a sixth of the suite's time)."""
     with django_db_blocker.unblock():
         _reference()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _files_in_tmp(tmp_path_factory):
+    """Files the tests store (uploads, the published OC4IDS package) go to a temporary folder
+    of the session, not the data directory of the machine running the tests."""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
 
 
 @pytest.hookimpl(wrapper=True)

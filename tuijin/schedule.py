@@ -31,6 +31,11 @@ BEAT_SCHEDULE = {
         "task": "tuijin.reporting.tasks.remind",
         "schedule": crontab(hour=9, minute=0),
     },
+    # The published OC4IDS package, after the night's updates (/public/oc4ids.json serves it).
+    "publish-oc4ids": {
+        "task": "tuijin.opendata.tasks.publish_oc4ids",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Webhook deliveries whose backoff has elapsed (1, 2, 4, 8, 16 minutes).
     "deliver-webhooks": {
         "task": "tuijin.opendata.tasks.deliver_due_webhooks",

@@ -256,6 +256,13 @@ EMAIL_HOST = env("TUIJIN_EMAIL_HOST", "localhost", help="SMTP host.")
 EMAIL_PORT = env("TUIJIN_EMAIL_PORT", "25", kind="int", help="SMTP port.")
 DEFAULT_FROM_EMAIL = env("TUIJIN_EMAIL_FROM", "tuijin@localhost", help="Sender of notices.")
 
+PUBLIC_URL = env(
+    "TUIJIN_PUBLIC_URL",
+    "",
+    help="Public address of the installation (scheme and host, e.g. https://xm.example.gov.cn), used in the URIs of "
+    "the published OC4IDS package. Empty: the address of the first request for it.",
+)
+
 # Background work: Celery with Redis in production; with no broker, tasks run in-process.
 CELERY_BROKER_URL = env("TUIJIN_BROKER_URL", "", help="Celery broker, e.g. redis://127.0.0.1:6379/0. Empty: run tasks in-process.")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

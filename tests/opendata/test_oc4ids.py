@@ -150,3 +150,67 @@ def test_the_streamed_package_is_built_in_batches_of_constant_cost(cast, make_pr
     assert streamed == whole
     assert [r["id"] for r in batched] == [r["id"] for r in whole["projects"]]
     assert batched == whole["projects"]
+
+
+def test_the_endpoint_serves_the_published_file_until_the_nightly_build(cast, described_project, make_project, settings):
+    """The first request builds the package; later ones get that file, with its ETag, whatever
+    changed since; the nightly build publishes the change and removes the earlier file."""
+    from django.core.files.storage import default_storage
+
+    from tuijin.opendata.models import PublishedPackage
+    from tuijin.opendata.tasks import publish_oc4ids
+
+    client = cast.client("anonymous")
+    first = client.get("/public/oc4ids.json")
+    assert first.status_code == 200 and first["ETag"] and first["Last-Modified"]
+    assert [p["title"] for p in json.loads(body(first))["projects"]] == [described_project.name]
+    published = PublishedPackage.objects.get()
+    assert (published.projects, published.base_url) == (1, "http://testserver")
+    assert int(first["Content-Length"]) == published.size == default_storage.size(published.file.name)
+
+    later = make_project(name="慈溪后来公开的项目")
+    later.is_disclosed = True
+    later.save()
+    again = client.get("/public/oc4ids.json")
+    assert again["ETag"] == first["ETag"]
+    assert [p["title"] for p in json.loads(body(again))["projects"]] == [described_project.name]
+    assert client.get("/public/oc4ids.json", headers={"if-none-match": first["ETag"]}).status_code == 304
+
+    assert publish_oc4ids() == 2  # the nightly job, at the address of the last package
+    fresh = client.get("/public/oc4ids.json")
+    package = json.loads(body(fresh))
+    assert fresh["ETag"] != first["ETag"]
+    assert sorted(p["title"] for p in package["projects"]) == sorted([described_project.name, later.name])
+    assert package["uri"] == "http://testserver/public/oc4ids.json"
+    assert oc4ids_errors(package) == []
+    assert not default_storage.exists(published.file.name)  # the earlier file is gone
+    assert PublishedPackage.objects.count() == 1
+
+
+def test_serving_the_published_package_reads_one_row(cast, described_project, django_assert_max_num_queries):
+    client = cast.client("anonymous")
+    client.get("/public/oc4ids.json")  # built
+    with django_assert_max_num_queries(1):
+        answer = client.get("/public/oc4ids.json")
+    assert answer.status_code == 200
+
+
+def test_nothing_is_built_at_night_before_anyone_asked_unless_the_address_is_configured(described_project, settings):
+    from tuijin.opendata.models import PublishedPackage
+    from tuijin.opendata.tasks import publish_oc4ids
+
+    settings.PUBLIC_URL = ""
+    assert publish_oc4ids() is None and not PublishedPackage.objects.exists()
+    settings.PUBLIC_URL = "https://xm.example.gov.cn"
+    assert publish_oc4ids() == 1
+    assert PublishedPackage.objects.get().base_url == "https://xm.example.gov.cn"
+
+
+def test_the_command_publishes_the_package(described_project, capsys):
+    from tuijin.opendata.models import PublishedPackage
+
+    call_command("export-oc4ids", "--publish", "--base-url", BASE)
+    package = PublishedPackage.objects.get()
+    assert "1 projects published at" in capsys.readouterr().out
+    with package.file.open("rb") as fh:
+        assert json.loads(fh.read())["projects"][0]["title"] == described_project.name

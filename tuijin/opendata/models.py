@@ -88,3 +88,25 @@ class EventCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} @ {self.last_id}"
+
+
+class PublishedPackage(models.Model):
+    """The OC4IDS package of every disclosed project, built once and kept as a file that
+    /public/oc4ids.json serves (tuijin.opendata.services.package): a province's package takes
+    minutes to build, and the address is public."""
+
+    file = models.FileField(_("file"), upload_to="opendata/")
+    base_url = models.CharField(_("public address"), max_length=200, help_text=_("Scheme and host of the package's URIs."))
+    built_at = models.DateTimeField(_("built at"))
+    seconds = models.DecimalField(_("build time (seconds)"), max_digits=9, decimal_places=2)
+    projects = models.PositiveIntegerField(_("projects"))
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    class Meta:
+        verbose_name = _("published OC4IDS package")
+        verbose_name_plural = _("published OC4IDS packages")
+        ordering = ["-built_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"OC4IDS {self.built_at:%Y-%m-%d %H:%M} ({self.projects})"

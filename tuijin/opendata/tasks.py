@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from .services.package import package_refresh
 from .services.webhooks import deliver_due, delivery_attempt
 
 
@@ -16,3 +17,10 @@ def deliver_webhook(delivery_id: int) -> str | None:
 def deliver_due_webhooks() -> dict:
     """Retry every delivery whose backoff has elapsed."""
     return deliver_due()
+
+
+@shared_task(name="tuijin.opendata.tasks.publish_oc4ids")
+def publish_oc4ids() -> int | None:
+    """Rebuild the published OC4IDS package (nightly): the projects it holds."""
+    package = package_refresh()
+    return package.projects if package else None

@@ -10,9 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
@@ -29,6 +31,7 @@ from .forms import SubscriptionForm, TokenIssueForm
 from .models import WebhookDelivery, WebhookSubscription
 from .selectors import PUBLIC_DOCUMENT_KINDS, disclosed_projects
 from .services import tokens, webhooks
+from .services.package import current_package
 
 PUBLIC_PAGE_SIZE = 30
 
@@ -97,11 +100,17 @@ def public_document(request, pk: int, doc_pk: int):
 
 
 def oc4ids_package(request):
-    """The OC4IDS 0.9.5 project package of every disclosed project."""
-    # Streamed one release at a time: a province's package is hundreds of megabytes.
-    response = StreamingHttpResponse(
-        oc4ids.stream_package(base_url=_base_url(request)), content_type="application/json; charset=utf-8"
-    )
+    """The OC4IDS 0.9.5 project package of every disclosed project: the published file
+    (rebuilt nightly), with its ETag and date so that a harvester fetches it only when it
+    changed."""
+    package = current_package(base_url=_base_url(request))
+    etag = f'"{package.sha256}"'
+    built = package.built_at.timestamp()
+    response = get_conditional_response(request, etag=etag, last_modified=built)
+    if response is None:
+        response = FileResponse(package.file.open("rb"), content_type="application/json; charset=utf-8")
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(built)
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
