@@ -163,6 +163,7 @@ def test_the_endpoint_serves_the_published_file_until_the_nightly_build(cast, de
     client = cast.client("anonymous")
     first = client.get("/public/oc4ids.json")
     assert first.status_code == 200 and first["ETag"] and first["Last-Modified"]
+    assert first["Content-Disposition"] == 'inline; filename="oc4ids.json"'
     assert [p["title"] for p in json.loads(body(first))["projects"]] == [described_project.name]
     published = PublishedPackage.objects.get()
     assert (published.projects, published.base_url) == (1, "http://testserver")

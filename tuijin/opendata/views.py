@@ -108,7 +108,7 @@ def oc4ids_package(request):
     built = package.built_at.timestamp()
     response = get_conditional_response(request, etag=etag, last_modified=built)
     if response is None:
-        response = FileResponse(package.file.open("rb"), content_type="application/json; charset=utf-8")
+        response = FileResponse(package.file.open("rb"), content_type="application/json; charset=utf-8", filename="oc4ids.json")
         response["ETag"] = etag
         response["Last-Modified"] = http_date(built)
     response["Access-Control-Allow-Origin"] = "*"
