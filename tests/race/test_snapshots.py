@@ -205,8 +205,11 @@ def test_indicators_computed_on_worker_threads_score_as_computed_in_one(world, c
     assert table(on_workers) == table(in_one)
     assert len(on_workers.rows[0].scores) == len(REGISTRY) - len(on_workers.skipped)
     assert score_of(by_unit(on_workers.rows)["匡堰"], "plan_completion") == D("5.00")  # 37.5% of a 75% schedule
-    monkeypatch.undo()
+    # Computing and storing a snapshot (its own transaction, not yet written to) runs on workers too.
+    monkeypatch.setattr(services, "RACE_THREADS", 3)
+    threads.clear()
     snapshot = snapshot_compute(scheme=world["scheme"], period=Q3, by=cast.office)
+    assert threads and threading.current_thread().name not in threads
     assert [(r.unit.short_name, r.total, r.scores) for r in snapshot.rows.order_by("rank", "unit__name")] == [
         (r.unit.short_name, r.total, r.scores) for r in in_one.rows]
 

@@ -41,7 +41,9 @@ _SNAPSHOT_ID = re.compile(r"^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$")
 def exported_snapshot() -> str | None:
     """The id of the caller's snapshot, for other connections to adopt, or None where they
     could not read what the caller reads (see the module's docstring)."""
-    if connection.vendor != "postgresql" or not connection.in_atomic_block or connection.savepoint_ids:
+    # Django marks a nested atomic block without a savepoint of its own with None.
+    in_savepoint = any(sid is not None for sid in connection.savepoint_ids)
+    if connection.vendor != "postgresql" or not connection.in_atomic_block or in_savepoint:
         return None
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_current_xact_id_if_assigned() IS NULL")

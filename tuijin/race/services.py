@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tuijin.lib.bulk import sort_memory, tune_sorts
+from tuijin.lib.bulk import bulk_insert, sort_memory, tune_sorts
 from tuijin.lib.errors import PermissionDenied, ServiceError
 from tuijin.lib.i18n import phrasebook
 from tuijin.lib.snapshots import map_in_snapshot
@@ -220,12 +220,12 @@ def snapshot_compute(*, scheme: Scheme, period: Period, by, note: str = "") -> S
             scheme=scheme, version=result.version, period=period.key, period_end=period.end, revision=revision,
             computed_at=now, computed_by=by, skipped=result.skipped, note=note,
         )
-    SnapshotRow.objects.bulk_create(
-        [
-            SnapshotRow(snapshot=snapshot, unit=r.unit, total=r.total, rank=r.rank, previous_rank=r.previous_rank,
-                        flag=r.flag, scores=r.scores)
-            for r in result.rows
-        ]
+    # Plain rows (COPY on PostgreSQL): each row's scores carry every indicator's explanation,
+    # and bound as one statement's parameters 2,000 towns' scores took seconds to quote.
+    bulk_insert(
+        SnapshotRow,
+        ({"snapshot_id": snapshot.pk, "unit_id": r.unit.pk, "total": r.total, "rank": r.rank,
+          "previous_rank": r.previous_rank, "flag": r.flag, "scores": r.scores} for r in result.rows),
     )
     return snapshot
 
