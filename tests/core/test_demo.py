@@ -1,6 +1,7 @@
 """The demo data set, in one test because loading it takes a while: what it holds, that its
 pages, as the project office crawls them, carry no inline script, that a second run changes
-nothing, and that roll-year works on it."""
+nothing, and that roll-year works on it. A second test builds it early in the morning, when
+most of the day's steps the demo draws are still to come."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from io import StringIO
 from urllib.parse import urldefrag, urlparse
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db.models import Q
 from django.test import Client
@@ -82,9 +84,6 @@ def assert_problems_are_closed_all_year(year: int) -> None:
     closed = problems.filter(status=ProblemStatus.CLOSED)
     assert closed.filter(closed_on_time=True).exists() and closed.filter(closed_on_time=False).exists()
     assert problems.overdue(today).exists()
-    # Before today: the current problems' steps of today take a time of day that may be later
-    # than the time the demo is built.
-    closed = closed.filter(closed_at__lt=timezone.make_aware(dt.datetime.combine(today, dt.time.min)))
     last_event = {}
     for problem_id, kind, at in ProblemEvent.objects.filter(problem__in=closed).order_by("at", "pk").values_list(
         "problem_id", "kind", "at"
@@ -96,6 +95,76 @@ def assert_problems_are_closed_all_year(year: int) -> None:
         assert problem.closed_on_time == (timezone.localtime(problem.replied_at).date() <= problem.deadline), problem
     numbers = list(problems.order_by("raised_at", "pk").values_list("number", flat=True))
     assert numbers == sorted(numbers, key=lambda n: (n[:4], int(n[5:])))
+
+
+def assert_problems_keep_the_clock_and_the_ladder(built_at: dt.datetime) -> None:
+    """No step of a problem (堵点) comes after the moment the demo was built, and each problem's
+    history is in order: raised first, every event at or after the one before it and at the level
+    the problem was at, its last answer (答复) and its 销号 where the problem says. And the ladder's
+    rules hold: the night's run (problems_escalate_overdue, tuijin.schedule) sends a problem waiting for
+    an answer past its level's deadline one level up, a county leader's excepted; so nothing but
+    that run happens to a problem that waited at a level through a night past its deadline — no
+    answer there, no meeting. A problem past its deadline can only be waiting still (the overdue
+    lists). An answer refused after the deadline and given again the same day is on time for the
+    ladder (the problem was not waiting at night), if late for the race."""
+    from tuijin.consultation.choices import EventKind, Level, ProblemStatus
+    from tuijin.consultation.models import ActionItem, Problem, ProblemEvent
+    from tuijin.schedule import BEAT_SCHEDULE
+
+    run = BEAT_SCHEDULE["escalate-problems"]["schedule"]
+    night_run, tz = dt.time(min(run.hour), min(run.minute)), timezone.get_current_timezone()
+    history: dict[int, list] = {}
+    for event in ProblemEvent.objects.filter(problem__is_demo=True).order_by("pk"):
+        history.setdefault(event.problem_id, []).append(event)
+    problems = list(Problem.objects.filter(is_demo=True))
+    assert problems and len(history) == len(problems)
+    future, disorder, past_deadline, mismatched = [], [], [], []
+    for problem in problems:
+        raised, *events = history[problem.pk]
+        level, deadline, waiting_since, replied_at, closed_at = raised.to_level, raised.deadline, raised.at, None, None
+        before = raised
+        for event in [raised, *events]:
+            if event.at > built_at:
+                future.append((problem.number, event.kind, timezone.localtime(event.at)))
+        if raised.kind != EventKind.RAISED or raised.at != problem.raised_at:
+            disorder.append((problem.number, raised.kind, "first"))
+        for event in events:
+            if event.at < before.at or (event.from_level and event.from_level != level):
+                disorder.append((problem.number, before.kind, timezone.localtime(before.at), event.kind,
+                                 timezone.localtime(event.at), level, event.from_level))
+            if waiting_since is not None and level != Level.LEADER:
+                # The first night's run after the deadline while the problem waited at this level.
+                night = dt.datetime.combine(max(deadline + dt.timedelta(days=1), timezone.localtime(waiting_since).date()),
+                                            night_run, tzinfo=tz)
+                if night < waiting_since:
+                    night += dt.timedelta(days=1)
+                if night < event.at and event.kind != EventKind.AUTO_ESCALATED:
+                    past_deadline.append((problem.number, level, deadline, event.kind, timezone.localtime(event.at)))
+            if event.kind == EventKind.AUTO_ESCALATED and timezone.localtime(event.at).date() <= deadline:
+                disorder.append((problem.number, "sent up by the night's run before its deadline", deadline))
+            if event.kind in (EventKind.ESCALATED, EventKind.AUTO_ESCALATED):
+                level, deadline, waiting_since = event.to_level, event.deadline, event.at
+            elif event.kind == EventKind.DECIDED:  # a decision holds the problem at the meeting until its deadline
+                deadline = max(deadline, event.deadline)
+            elif event.kind == EventKind.REPLIED:
+                waiting_since, replied_at = None, event.at
+            elif event.kind == EventKind.REOPENED:
+                waiting_since = event.at
+            elif event.kind == EventKind.CLOSED:
+                waiting_since, closed_at = None, event.at
+            before = event
+        if (level != problem.level or problem.replied_at != replied_at or problem.closed_at != closed_at
+                or (problem.status == ProblemStatus.CLOSED) != (before.kind == EventKind.CLOSED)):
+            mismatched.append((problem.number, problem.level, problem.status, problem.replied_at, problem.closed_at))
+        if not problem.raised_at <= (problem.replied_at or problem.raised_at) <= (problem.closed_at or built_at) <= built_at:
+            disorder.append((problem.number, problem.raised_at, problem.replied_at, problem.closed_at))
+    assert not future, f"{len(future)} steps after the demo was built at {built_at}: {future[:10]}"
+    assert not disorder, f"{len(disorder)} steps out of order: {disorder[:10]}"
+    assert not past_deadline, (f"{len(past_deadline)} steps of problems left waiting past their deadline, not sent "
+                               f"up by the night's run: {past_deadline[:10]}")
+    assert not mismatched, f"{len(mismatched)} problems other than their history says: {mismatched[:10]}"
+    for reported, closed in ActionItem.objects.filter(is_demo=True).values_list("reported_at", "closed_at"):
+        assert (reported or built_at) <= built_at and (closed or built_at) <= built_at, (reported, closed, built_at)
 
 
 @pytest.mark.django_db
@@ -139,6 +208,7 @@ def test_the_demo_loads_once_with_a_login_per_role_its_pages_are_clean_and_it_ro
         compared += 1
     assert compared >= 3 or published is None
     assert_problems_are_closed_all_year(year)
+    assert_problems_keep_the_clock_and_the_ladder(timezone.now())
 
     pages, offenders = crawl_as_the_office()
     assert pages > 50
@@ -160,6 +230,18 @@ def test_the_demo_loads_once_with_a_login_per_role_its_pages_are_clean_and_it_ro
     out = StringIO()
     call_command("roll-year", str(year + 1), stdout=out)
     assert "转入续建" not in out.getvalue().splitlines()[-1], "a second roll-over carries nothing"
+
+
+@pytest.mark.django_db
+def test_the_demo_built_early_in_the_day_has_no_step_to_come_and_keeps_to_the_ladder():
+    """At 08:00 the working hours the demo draws for today's steps are still to come: those steps
+    have happened all the same, in order, and no problem was answered at a level after its
+    deadline there, where the night's run would have sent it up first."""
+    built_at = dt.datetime.combine(timezone.localdate(), dt.time(8), tzinfo=timezone.get_current_timezone())
+    with time_machine.travel(built_at, tick=True):
+        call_command("demo", "--no-serve", stdout=StringIO())
+        built_at = timezone.now()
+    assert_problems_keep_the_clock_and_the_ladder(built_at)
 
 
 def crawl_as_the_office() -> tuple[int, dict[str, list[str]]]:

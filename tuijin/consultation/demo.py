@@ -1,13 +1,22 @@
 """About 120 current problems on the demo projects at every rung of the ladder and in every
 state, six past weekly consultation days with agendas, minutes and decisions (some overdue), the
-next 会商日 scheduled with its agenda, and the notices in each unit's inbox.
+next 会商日 scheduled with its agenda, and the notices in each unit's inbox. The current problems
+keep to the ladder's rules: one left waiting past its level's deadline was sent up by the night's
+run, unless it is one of the few the overdue lists show, still open; one answered after the
+deadline below a county leader had its first, timely answer refused and was answered again that
+day, late but at its level. Only the 会商日 held while a problem was at the meeting
+level, by the deadline there, takes it.
 
 Before them, the year's record: from January until a month ago every town has one to three
 problems a month on its projects, settled at the owner, the town or the department — most on
 time, some late (the raiser refused a first resolution after the deadline), a few still open
 with a county leader long past their deadline. Each town and department keeps its own pace,
 so every quarter of the horse race has its own 问题按期销号 figures, different from town to town.
-Problems are numbered in the order they were raised."""
+Problems are numbered in the order they were raised.
+
+Nothing happened after the demo was built: steps of today that come later in the day than the
+build are moved earlier into the day (squeeze_into_the_day), keeping their order and their
+dates, so a demo built at any hour of a day holds the same problems as at any other."""
 
 from __future__ import annotations
 
@@ -119,11 +128,39 @@ RECORD_STAGES = (Stage.PREPARATION, Stage.STARTED, Stage.CONSTRUCTION)
 RECORD_UNTIL_DAYS = 30
 #: The categories of the few problems of the record still open with a county leader.
 HARD_CATEGORIES = (ProblemCategory.LAND, ProblemCategory.DEMOLITION)
+#: The night's run of the escalation ladder (problems_escalate_overdue; tuijin/schedule.py).
+NIGHT_RUN = dt.time(1, 30)
 
 
 def _at(day: dt.date, rng, hour_lo: int = 9, hour_hi: int = 17) -> dt.datetime:
     tz = timezone.get_current_timezone()
     return dt.datetime.combine(day, dt.time(rng.randint(hour_lo, hour_hi), rng.choice([0, 10, 20, 30, 40, 50])), tzinfo=tz)
+
+
+def squeeze_into_the_day(rows: list[tuple[object, tuple[str, ...]]], now: dt.datetime) -> None:
+    """Move the steps of today that the demo's random times of day put after `now` into the part
+    of the day gone by: the times between the night's run and the latest of them are scaled down
+    to end at `now`, so every step keeps its date and its place in the order (and the night's run
+    comes before the day's work). A demo built at any hour of the same day then holds the same
+    problems, with the same dates; only today's steps come earlier in the day.
+
+    `rows` holds each object with the names of its date-time attributes (None is skipped)."""
+    day = timezone.localtime(now).date()
+    tz = timezone.get_current_timezone()
+    anchor = dt.datetime.combine(day, NIGHT_RUN, tzinfo=tz)
+    if now <= anchor:
+        anchor = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+    end = anchor + dt.timedelta(days=1)
+    latest = max((v for obj, names in rows for name in names if (v := getattr(obj, name)) is not None and v < end),
+                 default=now)
+    if latest <= now:
+        return
+    scale = (now - anchor) / (latest - anchor)
+    for obj, names in rows:
+        for name in names:
+            value = getattr(obj, name)
+            if value is not None and anchor < value < end:
+                setattr(obj, name, anchor + dt.timedelta(seconds=int((value - anchor).total_seconds() * scale)))
 
 
 def _wednesdays(today: dt.date, n: int) -> list[dt.date]:
@@ -133,6 +170,8 @@ def _wednesdays(today: dt.date, n: int) -> list[dt.date]:
 
 def load(ctx: DemoContext) -> None:
     rng = ctx.rng
+    # Draws for the answers refused after a deadline, apart: ctx.rng draws what it drew before.
+    refused = random.Random(f"{DEMO_SEED}-problems-refused")
     today = ctx.today
     users = ctx.users
     office = users["office"]
@@ -231,25 +270,37 @@ def load(ctx: DemoContext) -> None:
         t = raised_at
         evs = [ProblemEvent(kind=EventKind.RAISED, at=t, by=raiser, to_level=path[0], to_unit=unit_at(path[0]),
                             deadline=raised_day + dt.timedelta(days=days[path[0]]))]
-        meeting_seen = None
+        meeting_seen = meeting_at = meeting = None
         for lvl, nxt, stay in zip(path, path[1:], stays, strict=False):
-            t = _at(timezone.localtime(t).date() + dt.timedelta(days=stay), rng)
+            day = timezone.localtime(t).date() + dt.timedelta(days=stay)
+            t = _at(day, rng)
+            # A stay past the level's deadline ends with the night's run sending the problem up;
+            # one within it, with the raiser's or (at the meeting level) the office's escalation.
+            # The draws stay those made before, some unused: ctx.rng then gives the apps loaded
+            # after this one what it gave them before.
             auto = stay > days[lvl]
-            by = None if auto else (raiser if rng.random() < 0.5 or lvl in (Level.MEETING,) else None)
-            if lvl == Level.MEETING:
-                by, auto = office, False
-            if not auto and by is None:
-                by = raiser
-            deadline = timezone.localtime(t).date() + dt.timedelta(days=days[nxt])
-            text = (f"{lvl and Level(lvl).label}层级期限已过仍未解决，系统自动升级。" if auto
-                    else rng.choice(ESCALATION_REASONS))
-            if lvl == Level.MEETING:
+            if not auto:
+                rng.random()
+            text = rng.choice(ESCALATION_REASONS) if not auto or lvl == Level.MEETING else ""
+            by = None if auto else office if lvl == Level.MEETING else raiser
+            if auto:
+                t = dt.datetime.combine(day, NIGHT_RUN, tzinfo=timezone.get_current_timezone())
+                text = f"{Level(lvl).label}层级期限已过仍未解决，系统自动升级。"
+            elif lvl == Level.MEETING:
                 text = "经会商研究，需提请市领导协调解决。"
+            if lvl == Level.MEETING:
+                # The 会商日 that took it, if one was held before it went up and by its deadline;
+                # the office sends it up after that meeting.
+                meeting = next((m for m in meetings if meeting_seen < m.date <= min(day, meeting_seen + dt.timedelta(
+                    days=days[lvl]))), None)
+                if meeting is not None and not auto:
+                    t = max(t, meeting.held_at + dt.timedelta(minutes=30))
+            deadline = timezone.localtime(t).date() + dt.timedelta(days=days[nxt])
             evs.append(ProblemEvent(kind=EventKind.AUTO_ESCALATED if auto else EventKind.ESCALATED, at=t, by=by,
                                     from_level=lvl, to_level=nxt, from_unit=unit_at(lvl), to_unit=unit_at(nxt),
                                     deadline=deadline, text=text))
             if nxt == Level.MEETING:
-                meeting_seen = timezone.localtime(t).date()
+                meeting_at, meeting_seen = t, timezone.localtime(t).date()
         level_since = t
         level_day = timezone.localtime(level_since).date()
         deadline = level_day + dt.timedelta(days=days[final])
@@ -260,8 +311,10 @@ def load(ctx: DemoContext) -> None:
             responsible_leader=project.leader if final == Level.LEADER else None, level_since=level_since,
             deadline=deadline, status=ProblemStatus.OPEN, is_demo=True,
         )
-        # A meeting that took the problem: the first past 会商日 after it reached the meeting level.
-        meeting = next((m for m in meetings if meeting_seen and m.date > meeting_seen), None) if meeting_seen else None
+        # A meeting that took the problem: the first past 会商日 after it reached the meeting level,
+        # held by the deadline there (past it, the night's run would have sent the problem up).
+        if final == Level.MEETING:
+            meeting = next((m for m in meetings if meeting_seen < m.date <= deadline), None)
         action = None
         if meeting_seen and meeting is None and final == Level.MEETING and state in ("open", "late"):
             planned_problems.append(idx)
@@ -269,7 +322,8 @@ def load(ctx: DemoContext) -> None:
             agenda.append(AgendaItem(meeting=meeting, order=0, title=f"{project.name}：{problem.title}",
                                      note=f"{raiser.unit.display_short}汇报问题情况，{department.display_short}提出处理意见。"))
             agenda_owner.append(idx)
-            evs.append(ProblemEvent(kind=EventKind.ON_AGENDA, at=meeting.starts_at - dt.timedelta(days=1), by=office,
+            evs.append(ProblemEvent(kind=EventKind.ON_AGENDA, by=office,
+                                    at=max(meeting.starts_at - dt.timedelta(days=1), meeting_at + dt.timedelta(minutes=10)),
                                     from_level=Level.MEETING, to_level=Level.MEETING, text=meeting.title))
             if final == Level.MEETING:
                 town_led = project.town is not None and category in (ProblemCategory.DEMOLITION, ProblemCategory.OTHER)
@@ -301,6 +355,23 @@ def load(ctx: DemoContext) -> None:
                        Level.DEPARTMENT: dept_officers.get(department.pk)}.get(final) or office
             problem.status = ProblemStatus.REPLIED
             problem.resolution = rng.choice(REPLIES)
+            if reply_day > problem.deadline and final != Level.LEADER:
+                # Answered past the deadline at a level below a county leader: had the problem been
+                # waiting for an answer, the night's run would have sent it up. It was not: the unit
+                # answered in time, the raiser refused the answer after the deadline and the unit
+                # answered again that day, before the next night's run — closed late, at this level.
+                first_day = refused.randint(
+                    (max(level_day, action.meeting.date) if action is not None else level_day).toordinal() + 1,
+                    problem.deadline.toordinal())
+                first_at = max(_at(dt.date.fromordinal(first_day), refused), level_since + dt.timedelta(hours=1))
+                evs.append(ProblemEvent(kind=EventKind.REPLIED, at=first_at, by=replier, from_level=final,
+                                        from_unit=problem.responsible_unit,
+                                        text=refused.choice([r for r in REPLIES if r != problem.resolution])))
+                reopened_at = _at(reply_day, refused, 9, 11)
+                evs.append(ProblemEvent(kind=EventKind.REOPENED, at=reopened_at, by=raiser, from_level=final,
+                                        to_level=final, to_unit=problem.responsible_unit, deadline=problem.deadline,
+                                        text=refused.choice(REOPEN_REASONS)))
+                replied_at = reopened_at + dt.timedelta(hours=refused.randint(3, 6), minutes=refused.choice([0, 10, 20, 30, 40, 50]))
             problem.replied_at, problem.replied_by = replied_at, replier
             evs.append(ProblemEvent(kind=EventKind.REPLIED, at=replied_at, by=replier, from_level=final,
                                     from_unit=problem.responsible_unit, text=problem.resolution))
@@ -312,12 +383,14 @@ def load(ctx: DemoContext) -> None:
                 action.closed_at, action.closed_by = replied_at, office
                 action.closed_on_time = timezone.localtime(replied_at).date() <= action.deadline
             if state == "closed":
-                closed_at = min(timezone.now(), replied_at + dt.timedelta(days=rng.randint(0, 3), hours=1))
+                later = min(rng.randint(0, 3), (today - timezone.localtime(replied_at).date()).days)  # not after today
+                closed_at = replied_at + dt.timedelta(days=later, hours=1)
                 problem.status = ProblemStatus.CLOSED
                 problem.closed_at, problem.closed_by = closed_at, raiser
                 problem.closed_on_time = timezone.localtime(replied_at).date() <= problem.deadline
                 evs.append(ProblemEvent(kind=EventKind.CLOSED, at=closed_at, by=raiser, from_level=final,
                                         from_unit=problem.responsible_unit, text="问题已解决，同意销号。"))
+        evs.sort(key=lambda ev: ev.at)  # the meeting's steps among the escalations
         problems.append(problem)
         events.extend(evs)
         event_owner.extend([idx] * len(evs))
@@ -339,6 +412,9 @@ def load(ctx: DemoContext) -> None:
         if notice is not None:
             notices.append(notice)
             notice_owner.append(idx)
+    squeeze_into_the_day([(p, ("raised_at", "level_since", "replied_at", "closed_at")) for p in problems]
+                         + [(ev, ("at",)) for ev in events] + [(a, ("reported_at", "closed_at")) for a in actions],
+                         timezone.now())
     number_problems(problems)
     Problem.objects.bulk_create(problems)
     for ev, idx in zip(events, event_owner, strict=True):
@@ -465,7 +541,7 @@ def year_record(ctx: DemoContext, projects: list[Project], *, departments: dict[
                 t, by, ev_kind, text = (_at(since + dt.timedelta(days=rng.randint(1, days[lvl])), rng),
                                         officers.get(unit.pk) or raiser, EventKind.ESCALATED, rng.choice(ESCALATION_REASONS))
             else:  # the deadline passed: the night's run sends it up
-                t = dt.datetime.combine(since + dt.timedelta(days=days[lvl] + 1), dt.time(1, 30), tzinfo=tz)
+                t = dt.datetime.combine(since + dt.timedelta(days=days[lvl] + 1), NIGHT_RUN, tzinfo=tz)
                 by, ev_kind, text = None, EventKind.AUTO_ESCALATED, f"{Level(lvl).label}层级期限已过仍未解决，系统自动升级。"
             evs.append(ProblemEvent(kind=ev_kind, at=t, by=by, from_level=lvl, to_level=nxt, from_unit=unit,
                                     to_unit=unit_at[nxt], deadline=timezone.localtime(t).date() + dt.timedelta(days=days[nxt]),
@@ -505,7 +581,7 @@ def year_record(ctx: DemoContext, projects: list[Project], *, departments: dict[
                                     text=resolution))
         closed_at = max(_at(timezone.localtime(replied_at).date() + dt.timedelta(days=rng.randint(0, 3)), rng),
                         replied_at + dt.timedelta(hours=1))
-        if closed_at >= now:
+        if timezone.localtime(closed_at).date() > today:  # (today's steps are squeezed before now)
             return None
         problem.status, problem.resolution = ProblemStatus.CLOSED, resolution
         problem.replied_at, problem.replied_by = replied_at, replier
