@@ -16,9 +16,9 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
 
-from tests.migrating import back_to, latest, migrate_to  # noqa: F401  (back_to: a fixture)
+from tests.migrating import a_project, back_to, empty_database, latest, migrate_to  # noqa: F401  (fixtures)
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("empty_database")]
 
 OWNER_PHONE = "13805740001"
 MEMBER_PHONE = "13905740002"
@@ -38,37 +38,21 @@ OLDEST = [
 MIDDLE = [("orgs", "0002_security_log")]
 
 
-@pytest.fixture(autouse=True)
-def _empty_database(transactional_db):
-    """The older release's database starts empty here: the reference data every test database
-    is given (tests/conftest.py) is written below, with that release's models."""
-    from django.core.management import call_command
-
-    call_command("flush", interactive=False, verbosity=0)
-
 
 def _write_old_rows(apps) -> dict:
     """What the older release held: a town, an enterprise, an office user with a phone number,
     a project with a task force member, a filed and a draft monthly report, a webhook."""
-    Unit = apps.get_model("orgs", "Unit")
     User = apps.get_model("orgs", "User")
-    Category = apps.get_model("projects", "Category")
-    Project = apps.get_model("projects", "Project")
     TaskForceMember = apps.get_model("projects", "TaskForceMember")
     Period = apps.get_model("reporting", "ReportingPeriod")
     MonthlyReport = apps.get_model("reporting", "MonthlyReport")
     Subscription = apps.get_model("opendata", "WebhookSubscription")
 
-    town = Unit.objects.create(name="匡堰镇", short_name="匡堰", kind="town")
-    enterprise = Unit.objects.create(name="宁波测试电器有限公司", short_name="测试电器", kind="enterprise")
-    office = User.objects.create(username="office", password="!", role="office", unit=town, full_name="王晓岚",
-                                 phone=OWNER_PHONE)
-    category = Category.objects.create(name="产业", order=1)
-    project = Project.objects.create(
-        code="2026-0001", name="匡堰智能家电产业园项目", nature="enterprise", total_investment=Decimal("50000"),
-        start_year=2026, end_year=2028, category=category, owner=enterprise, town=town, content="新建厂房",
-        address="匡堰镇工业园区", created_by=office,
-    )
+    project = a_project(apps, content="新建厂房", address="匡堰镇工业园区")
+    office = User.objects.create(username="office", password="!", role="office", unit_id=project.town_id,
+                                 full_name="王晓岚", phone=OWNER_PHONE)
+    project.created_by = office
+    project.save(update_fields=["created_by"])
     TaskForceMember.objects.create(project=project, name="李建国", duty="专班长", phone=MEMBER_PHONE, order=1)
     for month, status, amount in ((9, "submitted", Decimal("80")), (10, "confirmed", Decimal("120.5")),
                                   (11, "draft", Decimal("999"))):

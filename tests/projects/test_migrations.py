@@ -15,19 +15,12 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from tests.migrating import back_to, latest, migrate_to  # noqa: F401  (back_to: a fixture)
+from tests.migrating import a_project, back_to, empty_database, latest, migrate_to  # noqa: F401  (fixtures)
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("empty_database")]
 
 BEFORE = [("projects", "0008_running_totals")]
 D = Decimal
-
-
-@pytest.fixture(autouse=True)
-def _empty_database(transactional_db):
-    from django.core.management import call_command
-
-    call_command("flush", interactive=False, verbosity=0)
 
 
 def _write_plan(apps) -> dict:
@@ -35,9 +28,6 @@ def _write_plan(apps) -> dict:
     from them, a line of the working version with columns but no rows, and the audit log of
     month rows: a change of a row that exists, a row created and deleted since, a change of a
     row deleted since (which names no line), and an older entry kept as text."""
-    Unit = apps.get_model("orgs", "Unit")
-    Category = apps.get_model("projects", "Category")
-    Project = apps.get_model("projects", "Project")
     Library = apps.get_model("projects", "Library")
     LibraryEntry = apps.get_model("projects", "LibraryEntry")
     PlanVersion = apps.get_model("projects", "PlanVersion")
@@ -46,12 +36,7 @@ def _write_plan(apps) -> dict:
     ContentType = apps.get_model("contenttypes", "ContentType")
     LogEntry = apps.get_model("auditlog", "LogEntry")
 
-    town = Unit.objects.create(name="匡堰镇", short_name="匡堰", kind="town")
-    owner = Unit.objects.create(name="宁波测试电器有限公司", short_name="测试电器", kind="enterprise")
-    project = Project.objects.create(
-        code="2026-0001", name="匡堰智能家电产业园项目", nature="enterprise", total_investment=D("50000"),
-        start_year=2026, end_year=2028, category=Category.objects.create(name="产业", order=1), owner=owner, town=town,
-    )
+    project = a_project(apps)
     library = Library.objects.create(kind="annual", start_year=2026, end_year=2026)
     entry = LibraryEntry.objects.create(library=library, project=project, status="admitted")
     adopted = PlanVersion.objects.create(year=2026, number=1, is_frozen=True)
