@@ -38,7 +38,6 @@ OLDEST = [
 MIDDLE = [("orgs", "0002_security_log")]
 
 
-
 def _write_old_rows(apps) -> dict:
     """What the older release held: a town, an enterprise, an office user with a phone number,
     a project with a task force member, a filed and a draft monthly report, a webhook."""
