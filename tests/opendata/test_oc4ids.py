@@ -176,6 +176,7 @@ def test_the_endpoint_serves_the_published_file_until_the_nightly_build(cast, de
     assert again["ETag"] == first["ETag"]
     assert [p["title"] for p in json.loads(body(again))["projects"]] == [described_project.name]
     assert client.get("/public/oc4ids.json", headers={"if-none-match": first["ETag"]}).status_code == 304
+    assert client.get("/public/oc4ids.json", headers={"if-modified-since": first["Last-Modified"]}).status_code == 304
 
     assert publish_oc4ids() == 2  # the nightly job, at the address of the last package
     fresh = client.get("/public/oc4ids.json")

@@ -105,7 +105,7 @@ def oc4ids_package(request):
     changed."""
     package = current_package(base_url=_base_url(request))
     etag = f'"{package.sha256}"'
-    built = package.built_at.timestamp()
+    built = int(package.built_at.timestamp())  # HTTP dates count whole seconds
     response = get_conditional_response(request, etag=etag, last_modified=built)
     if response is None:
         response = FileResponse(package.file.open("rb"), content_type="application/json; charset=utf-8", filename="oc4ids.json")
