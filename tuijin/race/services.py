@@ -117,6 +117,7 @@ def race_compute(
     totals: dict[int, Decimal] = dict.fromkeys(per_unit, ZERO)  # each unit's scores summed as they come
     indicators = [(item, REGISTRY.get(item.code)) for item in version.indicators.all()]
     computable = [(item, indicator) for item, indicator in indicators if indicator is not None and indicator.available()]
+    computed_pks = {item.pk for item, _indicator in computable}
     # Every indicator's queries in one transaction with room to sort (sort_memory), on worker
     # threads sharing its snapshot: each indicator is scored here as soon as its figures are in,
     # while the workers wait for the next ones' queries (tuijin.lib.snapshots).
@@ -124,7 +125,7 @@ def race_compute(
                                                 computable, workers=RACE_THREADS, prepare=tune_sorts)) as computed:
         for item, indicator in indicators:
             label = item.label or (str(indicator.label) if indicator else item.code)
-            if indicator is None or not indicator.available():  # unknown, or its app is not there
+            if item.pk not in computed_pks:  # unknown, or its app is not there
                 result.skipped.append(label)
                 continue
             weight = Decimal(str(weights[item.code])) if weights and item.code in weights else item.weight
