@@ -174,6 +174,55 @@ def test_a_unit_text_is_looked_up_once_and_again_after_a_unit_is_added(cast):
     assert index.find("月亮湾电器").name == "月亮湾电器"
 
 
+def test_an_index_made_for_a_files_texts_answers_as_the_whole_index(cast):
+    """On PostgreSQL the import reads only the units its texts can name (by the ledger's reading
+    of a name: NFKC, no spaces or commas); every answer is the whole index's."""
+    from django.db import connection
+
+    from tuijin.orgs.models import Unit
+
+    Unit.objects.create(name="慈溪市宏达（集团）有限公司", kind="enterprise")  # full-width brackets
+    Unit.objects.create(name="Cixi Sunrise Co., Ltd.", kind="enterprise")
+    Unit.objects.create(name="宁波月湖建设有限公司", short_name="月湖建设", kind="enterprise", order=1)
+    Unit.objects.create(name="浙江恒远科技有限公司", kind="enterprise", aliases=["恒远科技"])
+    Unit.objects.create(name="月湖建设", kind="enterprise", order=2)  # another unit's short name, later in order
+    Unit.objects.bulk_create([Unit(name=f"慈溪无关企业{i}有限公司", kind="enterprise") for i in range(30)])
+    texts = [
+        "慈溪市宏达(集团)有限公司", " 慈溪市宏达（集团） 有限公司", "CixiSunriseCo.Ltd.", "Cixi  Sunrise Co.,Ltd.",
+        "月湖建设", "恒远科技", "匡堰", "匡堰镇", "市自然资源和规划局", "慈溪市自然资源和规划局", "全市", "测试电器",
+        "宁波不存在有限公司", "",
+    ]
+    whole = UnitIndex()
+    made_for = UnitIndex(texts)
+    answers = {text: made_for.find(text) for text in texts}
+    assert answers == {text: whole.find(text) for text in texts}
+    assert answers["慈溪市宏达(集团)有限公司"].name == "慈溪市宏达（集团）有限公司"
+    assert answers["Cixi  Sunrise Co.,Ltd."].name == "Cixi Sunrise Co., Ltd."
+    assert answers["月湖建设"].name == "宁波月湖建设有限公司"  # first in the units' order, as before
+    assert answers["恒远科技"].name == "浙江恒远科技有限公司"
+    assert answers["匡堰"].pk == cast.town.pk and answers["宁波不存在有限公司"] is None
+    if connection.vendor == "postgresql":  # it did not read the owners no text names
+        assert not any(name.startswith("慈溪无关企业") for name in made_for.by_name)
+    # a text it was not made for: it reads every unit and still answers right
+    assert made_for.find("慈溪无关企业7有限公司").name == "慈溪无关企业7有限公司"
+
+
+@pytest.mark.django_db(transaction=False)
+def test_the_units_a_file_names_are_found_through_their_indexes(cast):
+    from django.db import connection
+
+    from tuijin.ledger.services.units import _COARSE_SQL
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the expression indexes are PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a table of a test's size is read whole otherwise
+        for column, index in (("name", "orgs_unit_ledger_name"), ("short_name", "orgs_unit_ledger_short_name")):
+            cursor.execute(f"EXPLAIN SELECT id FROM orgs_unit WHERE {_COARSE_SQL.format(column=column)} = ANY(%s)",  # noqa: S608
+                           [["宁波测试电器有限公司"]])
+            assert index in " ".join(row[0] for row in cursor.fetchall())
+
+
 # ---------------------------------------------------------------- the bulk helpers
 
 

@@ -6,7 +6,9 @@ from django.db.models.signals import post_save
 from django.dispatch import Signal, receiver
 
 #: Plan lines were written (created, adjusted, re-split or copied). ``entry_ids``: their ids,
-#: or None for "any line" (after a bulk load).
+#: or None for "any line" (after a bulk load). ``pairs`` (optional): the (plan version id, town
+#: id) of every line written, when the sender knows them — the receivers then need not look the
+#: lines up again.
 plan_lines_changed = Signal()
 
 #: Projects changed town. ``project_ids``: the projects; ``town_ids``: the towns they left

@@ -202,9 +202,12 @@ def town_mismatches() -> list[tuple[str, tuple]]:
 
 
 @receiver(plan_lines_changed, dispatch_uid="reporting_town_plans")
-def _plan_lines_changed(sender, entry_ids=None, **kwargs) -> None:
+def _plan_lines_changed(sender, entry_ids=None, pairs=None, **kwargs) -> None:
     if entry_ids is None:
         town_plans_rebuild()
+        return
+    if pairs is not None:
+        town_plans_refresh(pairs=pairs)
         return
     pairs = set()
     # Distinct pairs, unordered (the lines' default ordering would join and sort the versions).

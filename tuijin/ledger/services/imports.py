@@ -163,7 +163,7 @@ class _Context:
         self.options = options
         self.role = role_of(by) if by is not None else Role.OFFICE
         self.own_town = by.unit_id if by is not None and self.role == Role.TOWN else None
-        self.units = UnitIndex()
+        self.units: UnitIndex | None = None  # made by load_matches, for the units the file names
         self.leaders: dict[str, int] = {}
         for pk, full_name, username in User.objects.filter(role=Role.LEADER).values_list("pk", "full_name", "username"):
             self.leaders.setdefault(full_name or username, pk)
@@ -198,7 +198,9 @@ class _Context:
         return Unit.objects.filter(pk=self.own_town).values_list("name", flat=True).first() or ""
 
     def load_matches(self, rows: list[ParsedRow]) -> None:
-        """Load the stored projects with a name or national code found in ``rows``."""
+        """Load the units ``rows`` name, and the stored projects with a name or national code
+        found in them."""
+        self.units = UnitIndex(_unit_texts(rows))
         names = {str(r.values[LedgerField.NAME]) for r in rows if r.values.get(LedgerField.NAME)}
         codes = {str(r.values.get(LedgerField.NATIONAL_CODE) or "").strip() for r in rows} - {""}
         alive = Project.objects.filter(deleted_at__isnull=True)
@@ -221,6 +223,19 @@ class _Context:
                         "pk", "project_id", *PLAN_FIELDS
                     )
                 )
+
+
+def _unit_texts(rows: list[ParsedRow]) -> set[str]:
+    """The texts :func:`_resolve` looks units up by: 属地, each unit of 责任单位, 业主单位."""
+    texts = set()
+    for r in rows:
+        values = r.values
+        for fld in (LedgerField.TOWN, LedgerField.OWNER):
+            if values.get(fld):
+                texts.add(str(values[fld]))
+        if values.get(LedgerField.RESPONSIBLE):
+            texts.update(split_units(str(values[LedgerField.RESPONSIBLE])))
+    return texts
 
 
 def _in_size() -> int:
@@ -813,8 +828,20 @@ def _write_library(report: ImportReport, ctx: _Context, rows: list[RowResult], n
     bulk_insert(PlanEntry, to_create, with_pk=True)
     bulk_update_rows(PlanEntry, resplit, [*PLAN_FIELDS, *SPLIT_FIELDS])
     bulk_update_rows(PlanEntry, kept, list(PLAN_FIELDS))
-    # The towns' plan totals of every line written, in one call.
-    plan_lines_changed.send(sender=PlanEntry, entry_ids=[line["id"] for line in (*to_create, *resplit, *kept)])
+    # The towns' plan totals of every line written, in one call; the lines' towns are known here
+    # (a project's town as written), so the receiver need not look the lines up again.
+    plan_lines_changed.send(
+        sender=PlanEntry,
+        entry_ids=[line["id"] for line in (*to_create, *resplit, *kept)],
+        pairs={(version.pk, _town_after(r, ctx)) for r in rows if r.plan is not None},
+    )
+
+
+def _town_after(r: RowResult, ctx: _Context) -> int | None:
+    """The town of a row's project once the import is written."""
+    if r.project_values is not None:
+        return r.project_values.get("town_id", None)
+    return ctx.existing[r.project_id]["town_id"]
 
 
 def _write_history(rows: list[RowResult], ctx: _Context, record: LedgerImport | None, report: ImportReport) -> None:
