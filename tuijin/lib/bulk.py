@@ -13,6 +13,7 @@ from decimal import Decimal
 from itertools import islice
 
 from django.db import connection, models, transaction
+from django.db.models.expressions import RawSQL
 
 BATCH = 20_000
 #: work_mem of sort_memory's transactions.
@@ -217,6 +218,19 @@ def chunks(items: list, size: int = 500) -> Iterator[list]:
     """``items`` in slices of ``size``: IN lists short enough for every database's parameter limit."""
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+def filter_in(queryset: models.QuerySet, field: str, values: list) -> models.QuerySet:
+    """``queryset.filter(<field>__in=values)``; on PostgreSQL as ``= ANY(%s)``, one array
+    parameter instead of one per value: at thousands of values the driver's splitting of the
+    statement and the planning of the list were half the query's time."""
+    if connection.vendor != "postgresql":
+        return queryset.filter(**{f"{field}__in": values})
+    column = queryset.model._meta.get_field(field).column
+    qn = connection.ops.quote_name
+    return queryset.filter(
+        RawSQL(f"{qn(queryset.model._meta.db_table)}.{qn(column)} = ANY(%s)", [values], output_field=models.BooleanField())  # noqa: S611  (names come from the model)
+    )
 
 
 def next_id(model: type[models.Model]) -> int:

@@ -32,7 +32,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuijin.lib.bulk import bulk_insert, bulk_update_rows, chunks, reserve_ids
+from tuijin.lib.bulk import bulk_insert, bulk_update_rows, chunks, filter_in, reserve_ids
 from tuijin.lib.errors import PermissionDenied
 from tuijin.orgs.choices import OWNER_KINDS, TERRITORIAL_KINDS, Role, UnitKind
 from tuijin.orgs.models import Unit, User
@@ -205,21 +205,21 @@ class _Context:
         codes = {str(r.values.get(LedgerField.NATIONAL_CODE) or "").strip() for r in rows} - {""}
         alive = Project.objects.filter(deleted_at__isnull=True)
         size = _in_size()
-        for lookup, keys in (("name__in", names), ("national_code__in", codes)):
+        for lookup, keys in (("name", names), ("national_code", codes)):
             for chunk in chunks(sorted(keys), size):
-                for row in alive.filter(**{lookup: chunk}).values("pk", "code", "library", *PROJECT_FIELDS):
+                for row in filter_in(alive, lookup, chunk).values("pk", "code", "library", *PROJECT_FIELDS):
                     self.existing[row["pk"]] = row
         self.by_code = {p["national_code"]: pk for pk, p in self.existing.items() if p["national_code"]}
         self.by_key = {(p["name"], p["town_id"], p["start_year"]): pk for pk, p in self.existing.items()}
         for chunk in chunks(sorted(self.existing), size):
             if self.library:
                 self.library_entries.update(
-                    LibraryEntry.objects.filter(library=self.library, project_id__in=chunk).values_list("project_id", "pk")
+                    filter_in(LibraryEntry.objects.filter(library=self.library), "project", chunk).values_list("project_id", "pk")
                 )
             if self.version:
                 self.plan_entries.update(
                     (e["project_id"], e)
-                    for e in PlanEntry.objects.filter(version=self.version, project_id__in=chunk).values(
+                    for e in filter_in(PlanEntry.objects.filter(version=self.version), "project", chunk).values(
                         "pk", "project_id", *PLAN_FIELDS
                     )
                 )
