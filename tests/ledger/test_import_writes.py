@@ -288,3 +288,15 @@ def test_the_collector_runs_again_after_every_import(cast, tmp_path):
     with pytest.raises(RuntimeError), _collector_paused():
         raise RuntimeError
     assert gc.isenabled()
+
+
+@pytest.mark.django_db
+def test_filter_in_finds_the_rows_an_in_list_finds():
+    from tuijin.lib.bulk import filter_in
+
+    made = [Category.objects.create(name=f"筛{i}", order=i) for i in range(5)]
+    wanted = ["筛1", "筛3", "不存在"]
+    found = filter_in(Category.objects.all(), "name", wanted)
+    assert sorted(found.values_list("name", flat=True)) == ["筛1", "筛3"]
+    assert list(filter_in(Category.objects.filter(order__gt=1), "name", wanted).values_list("pk", flat=True)) == [made[3].pk]
+    assert not filter_in(Category.objects.all(), "name", []).exists()
