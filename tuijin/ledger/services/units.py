@@ -44,6 +44,15 @@ def _coarse(key: str) -> str:
     return key.translate(_DROP)
 
 
+def _keys_in_sql() -> bool:
+    """Whether the database reads a name as the import does: PostgreSQL normalises text only
+    in a UTF-8 database (any other reads every unit)."""
+    if connection.vendor != "postgresql":
+        return False
+    connection.ensure_connection()
+    return connection.connection.info.parameter_status("server_encoding") == "UTF8"
+
+
 def _values(units):
     """(pk, name, short name, kind, aliases as stored text, and the units' order) of ``units``."""
     return units.annotate(alias_text=Cast("aliases", TextField())).values_list(
@@ -90,7 +99,7 @@ class UnitIndex:
         self._found: dict[str, object] = {}  # text → what find() answered (a file repeats its units)
         self._texts: set[str] | None = None  # the texts a partial index was made for
         self._added: list[UnitRef] = []
-        if texts is None or connection.vendor != "postgresql":
+        if texts is None or not _keys_in_sql():
             self._load_all()
             return
         self._texts = set(texts)
