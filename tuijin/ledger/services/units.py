@@ -10,10 +10,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, TextField
+from django.db.models import BooleanField, Func, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
+import tuijin.lib.bulk  # noqa: F401  (the __any lookup)
 from tuijin.lib.money import normalise_text
 from tuijin.orgs.choices import UnitKind
 from tuijin.orgs.models import Unit
@@ -36,6 +37,13 @@ _COARSE_SQL = "translate(normalize({column}, NFKC), E'%s', '')".replace(
 #: Kinds read whole by an index made for a file's texts: the county's (or a province's) few
 #: thousand places and departments. Enterprises and state-owned companies are read by name.
 _READ_WHOLE = [UnitKind.STREET, UnitKind.TOWN, UnitKind.AREA, UnitKind.DEPARTMENT]
+
+
+class _Coarse(Func):
+    """:func:`_coarse` of a column, in SQL."""
+
+    template = _COARSE_SQL.replace("{column}", "%(expressions)s")
+    output_field = TextField()
 
 
 def _coarse(key: str) -> str:
@@ -114,10 +122,8 @@ class UnitIndex:
         parts = [
             units.filter(kind__in=_READ_WHOLE),
             units.filter(RawSQL("aliases <> '[]'::jsonb", [], output_field=BooleanField())),
-            *(
-                units.filter(RawSQL(f"{_COARSE_SQL.format(column=column)} = ANY(%s)", [keys], output_field=BooleanField()))  # noqa: S611  (constant SQL; the keys go as a parameter)
-                for column in ("name", "short_name")
-            ),
+            units.alias(key=_Coarse("name")).filter(key__any=keys),
+            units.alias(key=_Coarse("short_name")).filter(key__any=keys),
         ]
         self._load(_values(parts[0]).union(*map(_values, parts[1:])).order_by(*Unit._meta.ordering))
 
