@@ -300,3 +300,23 @@ def test_filter_in_finds_the_rows_an_in_list_finds():
     assert sorted(found.values_list("name", flat=True)) == ["筛1", "筛3"]
     assert list(filter_in(Category.objects.filter(order__gt=1), "name", wanted).values_list("pk", flat=True)) == [made[3].pk]
     assert not filter_in(Category.objects.all(), "name", []).exists()
+
+
+@pytest.mark.django_db
+def test_insert_select_copies_rows_in_the_database_with_values_and_defaults():
+    from tuijin.lib.bulk import insert_select
+    from tuijin.orgs.models import Unit
+
+    a = Unit.objects.create(name="复制甲有限公司", short_name="复制甲", kind="enterprise", order=3, aliases=["甲"])
+    b = Unit.objects.create(name="复制乙有限公司", short_name="复制乙", kind="enterprise", order=4, is_active=False)
+    source = Unit.objects.filter(pk__in=[a.pk, b.pk])
+    ids = insert_select(Unit, source, {"name": "short_name", "order": "order"}, {"kind": "soe"})
+    made = {u.name: u for u in Unit.objects.filter(pk__in=ids)}
+    assert sorted(made) == ["复制乙", "复制甲"]
+    assert made["复制甲"].kind == made["复制乙"].kind == "soe"
+    assert (made["复制甲"].order, made["复制乙"].order) == (3, 4)
+    # the columns not named take their defaults, not the source's
+    assert made["复制甲"].aliases == [] and made["复制乙"].is_active is True and made["复制甲"].short_name == ""
+    # rows a unique constraint refuses are left out
+    assert insert_select(Unit, source, {"name": "short_name"}, {"kind": "soe"}, ignore_conflicts=True) == []
+    assert Unit.objects.filter(name__startswith="复制").count() == 4

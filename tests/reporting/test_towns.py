@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, connections, transaction
 
+from tuijin.projects.models import PlanVersion
 from tuijin.projects.services import libraries as lib
 from tuijin.projects.services.libraries import PlanData
 from tuijin.projects.services.registry import project_update
@@ -114,6 +115,24 @@ def test_plan_adjustments_and_the_frozen_plan_keep_their_own_town_totals(cast, m
     frozen = TownPlanTotals.objects.get(version=adopted, town=cast.town)
     assert (frozen.planned, frozen.plan_m5) == (D("1200"), D("1200"))
     assert (plan_row(cast.town, 2026).planned, plan_row(cast.town, 2026).plan_m7) == (D("300"), D("300"))
+    assert town_mismatches() == []
+
+
+def test_freezing_the_plan_gives_the_new_working_version_every_towns_totals(cast, make_project):
+    from tests.projects.test_services_libraries import admit, annual_ready
+    from tuijin.projects.choices import LibraryKind, PlanCategory
+
+    for town, amount in ((cast.town, "1200"), (cast.other_town, "500")):
+        project = make_project(town=town)
+        annual_ready(project, cast)
+        admit(project, LibraryKind.ANNUAL, cast.office,
+              plan=PlanData(category=PlanCategory.NEW, planned_investment=D(amount), months={5: D(amount)}))
+    adopted = lib.plan_freeze(year=2026, by=cast.office)
+    working = PlanVersion.objects.get(year=2026, is_frozen=False)
+    assert working.entries.count() == adopted.entries.count() == 2
+    for version in (adopted, working):
+        totals = {t.town_id: (t.planned, t.plan_m5) for t in TownPlanTotals.objects.filter(version=version)}
+        assert totals == {cast.town.pk: (D("1200"), D("1200")), cast.other_town.pk: (D("500"), D("500"))}
     assert town_mismatches() == []
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from itertools import islice
 
 from django.db import connection, models, transaction
-from django.db.models import Lookup
+from django.db.models import F, Lookup
 
 BATCH = 20_000
 #: work_mem of sort_memory's transactions.
@@ -29,8 +29,8 @@ def _columns(model: type[models.Model], with_pk: bool):
     ]
 
 
-def _prepared(model, rows: Iterable[dict], with_pk: bool) -> Iterator[tuple]:
-    fields = _columns(model, with_pk)
+def _defaults(fields) -> dict:
+    """What a column not given gets: the field's default, NULL, now, or empty text."""
     defaults = {}
     for f in fields:
         if f.has_default():
@@ -43,6 +43,12 @@ def _prepared(model, rows: Iterable[dict], with_pk: bool) -> Iterator[tuple]:
             defaults[f.attname] = timezone.now()
         elif isinstance(f, models.CharField | models.TextField):
             defaults[f.attname] = ""
+    return defaults
+
+
+def _prepared(model, rows: Iterable[dict], with_pk: bool) -> Iterator[tuple]:
+    fields = _columns(model, with_pk)
+    defaults = _defaults(fields)
     # Values the driver takes as they are skip Django's per-value preparation, which is most of
     # the cost of a large write: integers and keys, text, booleans, decimals that are Decimal.
     # The same object repeated down a column (a timestamp, a default) is prepared once.
@@ -128,6 +134,44 @@ def bulk_insert(model: type[models.Model], rows: Iterable[dict], *, with_pk: boo
                 cursor.executemany(sql, batch)
                 count += len(batch)
     return count
+
+
+def insert_select(
+    model: type[models.Model], source: models.QuerySet, columns: dict[str, str], values: dict | None = None,
+    *, ignore_conflicts: bool = False,
+) -> list[int]:
+    """Insert one row of ``model`` per row of ``source`` in one statement (``INSERT … SELECT``):
+    ``columns`` maps a column (attname) to the path of ``source`` it copies, ``values`` a column
+    to one value for every row; the other columns take their defaults, as in
+    :func:`bulk_insert`. Nothing passes through Python but the new rows' keys, returned. With
+    ``ignore_conflicts`` rows a unique constraint refuses are left out (``ON CONFLICT DO
+    NOTHING``)."""
+    values = values or {}
+    fields = _columns(model, with_pk=False)
+    defaults = _defaults(fields)
+    # The source's columns under names of their own (two tables' "id" would repeat).
+    positions = {attname: i for i, attname in enumerate(columns)}
+    copied = source.order_by().annotate(**{f"tj_c{i}": F(path) for i, path in enumerate(columns.values())})
+    sub_sql, sub_params = copied.values_list(*(f"tj_c{i}" for i in range(len(columns)))).query.sql_with_params()
+    select, params = [], []
+    for f in fields:
+        if f.attname in positions:
+            select.append(f"src.tj_c{positions[f.attname]}")
+        else:
+            value = values[f.attname] if f.attname in values else defaults.get(f.attname)
+            select.append("%s")
+            params.append(f.get_db_prep_save(value, connection))
+    qn = connection.ops.quote_name
+    names = ", ".join(qn(f.column) for f in fields)
+    sql = (
+        f"INSERT INTO {qn(model._meta.db_table)} ({names}) SELECT {', '.join(select)} "  # noqa: S608  (names come from the model)
+        f"FROM ({sub_sql}) AS src WHERE true"
+        + (" ON CONFLICT DO NOTHING" if ignore_conflicts else "")
+        + f" RETURNING {qn(model._meta.pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *sub_params])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:

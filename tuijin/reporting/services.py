@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from tuijin.lib.bulk import insert_select
 from tuijin.lib.errors import PermissionDenied, ServiceError
 from tuijin.lib.locking import EditConflict, conflict_message
 from tuijin.lib.uploads import store
@@ -101,13 +102,14 @@ def period_open(
     period = ReportingPeriod.objects.create(
         year=year, month=month, opens_on=opens_on, closes_on=closes_on, opened_by=by
     )
-    project_ids = PlanEntry.objects.filter(version_id=version, project__deleted_at__isnull=True).values_list(
-        "project_id", flat=True
-    )
-    MonthlyReport.objects.bulk_create(
-        [MonthlyReport(period=period, project_id=pid, year=year, month=month) for pid in project_ids],
+    # One draft per line, written in the database in one statement (a province's plan has
+    # 50,000 lines); a project that already has the month's report keeps it.
+    insert_select(
+        MonthlyReport,
+        PlanEntry.objects.filter(version_id=version, project__deleted_at__isnull=True),
+        {"project_id": "project_id"},
+        {"period_id": period.pk, "year": year, "month": month},
         ignore_conflicts=True,
-        batch_size=2000,
     )
     return period
 

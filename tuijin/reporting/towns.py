@@ -113,9 +113,10 @@ def _locked(model, key: dict, towns: list[int]) -> dict:
     locked = model.objects.select_for_update().filter(**key, town_id__in=towns).order_by("town_id")
     rows = {row.town_id: row for row in locked}
     missing = [t for t in towns if t not in rows]
-    for town_id in missing:
-        model.objects.get_or_create(**key, town_id=town_id)
     if missing:
+        # in one statement (a new plan version has no row yet for any of a province's towns); a
+        # row another writer made meanwhile is kept
+        model.objects.bulk_create([model(**key, town_id=town_id) for town_id in missing], ignore_conflicts=True)
         rows.update((row.town_id, row) for row in locked.filter(town_id__in=missing))
     return rows
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuijin.lib.bulk import insert_select
 from tuijin.lib.errors import PermissionDenied, ServiceError
 from tuijin.lib.locking import claim_version
 from tuijin.orgs import policy
@@ -416,26 +417,12 @@ def plan_freeze(*, year: int, by, label: str = "") -> PlanVersion:
     version.label = label
     version.save()
     successor = PlanVersion.objects.create(year=year, number=version.number + 1)
-    entries = list(version.entries.all())
-    copies = PlanEntry.objects.bulk_create(
-        [
-            PlanEntry(
-                version=successor,
-                library_entry_id=e.library_entry_id,
-                project_id=e.project_id,
-                category=e.category,
-                planned_investment=e.planned_investment,
-                opening_cumulative=e.opening_cumulative,
-                progress_target=e.progress_target,
-                planned_start_month=e.planned_start_month,
-                planned_completion=e.planned_completion,
-                note=e.note,
-                **{name: getattr(e, name) for name in SPLIT_FIELDS},
-            )
-            for e in entries
-        ]
-    )
-    plan_lines_changed.send(sender=PlanEntry, entry_ids=[c.pk for c in copies])
+    # The lines copied in the database, in one statement: a province's plan has 50,000 lines.
+    copied = ("library_entry_id", "project_id", "category", "planned_investment", "opening_cumulative", "progress_target",
+              "planned_start_month", "planned_completion", "note", *SPLIT_FIELDS)
+    ids = insert_select(PlanEntry, version.entries.all(), {name: name for name in copied}, {"version_id": successor.pk})
+    towns = PlanEntry.objects.filter(version=successor).order_by().values_list("project__town_id", flat=True).distinct()
+    plan_lines_changed.send(sender=PlanEntry, entry_ids=ids, pairs={(successor.pk, town) for town in towns})
     return version
 
 
