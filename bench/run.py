@@ -19,6 +19,10 @@ p50 to the floor's p50). Measures (``--only``):
 - scan: `scan_run` (every warning rule) — floor: the schedule-gap rule's projects in SQL;
 - import: a 2,000-row ledger imported, rows/s, the deferred foreign-key checks of a commit included
   (rolled back afterwards) — floor: calamine read + COPY of the rows, checked alike;
+- open: opening a month for reporting (a draft report for every line of the annual plan),
+  rolled back — floor: the same drafts by one hand-written INSERT … SELECT;
+- freeze: freezing the annual plan (its lines copied into a new working version, the towns'
+  plan totals of the copy), rolled back — floor: the lines copied by one INSERT … SELECT;
 - oc4ids build, oc4ids: building the published OC4IDS package (the nightly job), and serving
   it at /public/oc4ids.json (1k and 10k only unless --oc4ids-max) — floor: the same projects
   as JSON straight from SQL;
@@ -45,7 +49,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 PREFIX = os.environ.get("BENCH_PREFIX", "tj_scale_")
-MEASURES = ["list", "api", "project", "cockpit", "overview", "race", "scan", "import", "oc4ids"]
+MEASURES = ["list", "api", "project", "cockpit", "overview", "race", "scan", "import", "open", "freeze", "oc4ids"]
 TODAY = dt.date.today()
 
 
@@ -268,6 +272,9 @@ def measure(n: int, only: list[str], runs: int, oc4ids_max: int) -> dict:
 
         record("scan", lambda: scan_run(today=day), scan_floor, 3)
 
+    if "open" in only or "freeze" in only:
+        measure_rare(record, office)
+
     if "import" in only:
         out["import"] = measure_import(office)
         print(json.dumps({"n": n, "vendor": connection.vendor, "import": out["import"]}), flush=True)
@@ -351,6 +358,68 @@ def measure_import(office) -> dict:
     result["rows"] = rows
     result["vendor"] = connection.vendor
     return result
+
+
+def measure_rare(record, office) -> None:
+    """Opening a month and freezing the plan: rare, but a province's plan has 50,000 lines."""
+    import datetime as dt_
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from tuijin.projects.services.libraries import plan_freeze, working_version
+    from tuijin.reporting.models import ReportingPeriod
+    from tuijin.reporting.selectors import plan_version_id
+    from tuijin.reporting.services import period_open
+
+    class Rollback(Exception):
+        pass
+
+    def rolled_back(fn):
+        def run():
+            try:
+                with transaction.atomic():
+                    fn()
+                    if connection.vendor == "postgresql":  # the commit's key checks, counted
+                        with connection.cursor() as cursor:
+                            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                    raise Rollback
+            except Rollback:
+                pass
+        return run
+
+    today = timezone.localdate()
+    year = today.year
+    opened = set(ReportingPeriod.objects.filter(year=year).values_list("month", flat=True))
+    month = next((m for m in range(today.month, 0, -1) if m not in opened), None)
+    if month is None:
+        print(json.dumps({"open": f"skipped: every month of {year} up to now is opened"}), flush=True)
+    else:
+        def open_floor():
+            period = ReportingPeriod.objects.create(year=year, month=month, opens_on=dt_.date(year, month, 1),
+                                                    closes_on=dt_.date(year, month, 5))
+            sql("""INSERT INTO reporting_monthlyreport (period_id, project_id, year, month, amount, progress,
+                       is_registered, status, explanation, return_reason, flags, is_late, version, is_reopened)
+                   SELECT %(p)s, e.project_id, %(y)s, %(m)s, 0, '', false, 'draft', '', '', '[]', false, 1, false
+                   FROM projects_planentry e JOIN projects_project p ON p.id = e.project_id
+                   WHERE e.version_id = %(v)s AND p.deleted_at IS NULL RETURNING id""",
+                {"p": period.pk, "y": year, "m": month, "v": plan_version_id(year)})
+
+        record("open", rolled_back(lambda: period_open(year=year, month=month, by=office)), rolled_back(open_floor), 3)
+
+    def freeze_floor():
+        from tuijin.projects.models import PlanVersion
+        from tuijin.projects.models.libraries import SPLIT_FIELDS
+
+        version = working_version(year)
+        successor = PlanVersion.objects.create(year=year, number=version.number + 1)
+        columns = ", ".join(["library_entry_id", "project_id", "category", "planned_investment", "opening_cumulative",
+                             "progress_target", "planned_start_month", "planned_completion", "note", *SPLIT_FIELDS])
+        sql(f"""INSERT INTO projects_planentry (version_id, {columns}, edit_version)
+                SELECT %(s)s, {columns}, 1 FROM projects_planentry WHERE version_id = %(v)s RETURNING id""",  # noqa: S608  (fixed column names)
+            {"s": successor.pk, "v": version.pk})
+
+    record("freeze", rolled_back(lambda: plan_freeze(year=year, by=office)), rolled_back(freeze_floor), 3)
 
 
 def _options(cls):
