@@ -49,6 +49,26 @@ def test_the_plan_table_looks_like_the_official_one(cast, imported):
     assert ws["G6"].number_format == "#,##0.00##"
 
 
+def test_every_row_of_a_column_has_the_look_of_its_kind(cast, imported):
+    """The looks are composed once per sheet and copied to each cell: a later row, a subtotal
+    and the total look as the first row does."""
+    ws = _sheet(plan_table(year=2026))
+    labels = [ws.cell(r, 2).value for r in range(1, ws.max_row + 1)]
+    sums = {i + 1 for i, label in enumerate(labels) if label in ("小计", "合计")}
+    data = [r for r in range(6, ws.max_row + 1) if r not in sums and isinstance(ws.cell(r, 1).value, int)]
+    assert len(data) >= 3
+
+    def look(cell):
+        return (cell.font.name, cell.font.b, cell.border.left.style, cell.alignment.horizontal, cell.number_format)
+
+    for col in range(1, 11):
+        assert {look(ws.cell(r, col)) for r in data} == {look(ws.cell(data[0], col))}
+    assert look(ws.cell(data[0], 7)) == ("仿宋", False, "thin", "right", "#,##0.00##")
+    assert look(ws.cell(data[0], 2))[:4] == ("仿宋", False, "thin", "left")
+    for r in sums:
+        assert ws.cell(r, 2).font.b and ws.cell(r, 7).font.b and ws.cell(r, 7).number_format == "#,##0.00##"
+
+
 def test_the_progress_table_adds_the_monthly_completion(cast, imported):
     park = Project.objects.get(name="智能家电产业园一期")
     MONTHLY_COMPLETION.append(lambda ids, year: {park.pk: {1: Decimal(300), 2: Decimal(500)}})
