@@ -38,3 +38,25 @@ def test_a_bad_boolean_names_the_variable(tmp_path):
     result = _settings_in_subprocess({"TUIJIN_DEBUG": "maybe", "TUIJIN_DATA_DIR": str(tmp_path)})
     assert result.returncode != 0
     assert "TUIJIN_DEBUG='maybe'" in result.stderr
+
+
+@pytest.mark.django_db
+def test_serve_gives_a_worker_as_long_as_nginx_waits_for_it(settings, monkeypatch):
+    """A province's project list as Excel takes longer than gunicorn's default 30 s."""
+    import re
+    from pathlib import Path
+
+    from gunicorn.app import wsgiapp
+
+    from tuijin.core.management.commands import serve
+
+    settings.DATABASE_URL_SET, settings.DEBUG = True, False
+    started = {}
+    monkeypatch.setattr(serve, "call_command", lambda *args, **kwargs: None)
+    monkeypatch.setattr(wsgiapp, "run", lambda: started.update(argv=list(sys.argv)))
+    monkeypatch.setattr(sys, "argv", list(sys.argv))
+    call_command("serve", no_migrate=True)
+    argv = started["argv"]
+    nginx = (Path(__file__).parents[2] / "deploy" / "nginx" / "tuijin.conf").read_text()
+    waits = re.search(r"proxy_read_timeout (\d+)s", nginx).group(1)
+    assert argv[argv.index("--timeout") + 1] == waits == "120"

@@ -25,7 +25,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from tuijin.projects.choices import PlanCategory
+from tuijin.projects.choices import LibraryKind, PlanCategory, Stage
 from tuijin.projects.models import PlanEntry, PlanVersion, Project
 
 from ..hooks import monthly_completion
@@ -323,6 +323,9 @@ def project_list_table(projects: Iterable[Project], *, title: str, year: int | N
         Column("所在库", width=11, kind="center"),
     ]
     county = settings.TUIJIN_COUNTY_NAME
+    # the choices' labels looked up once, not by get_FOO_display() for each of 100,000 rows
+    stages = {value: str(label) for value, label in Stage.choices}
+    libraries = {value: str(label) for value, label in LibraryKind.choices}
     wb = Workbook()
     ws = wb.active
     ws.title = "项目清单"
@@ -344,7 +347,7 @@ def project_list_table(projects: Iterable[Project], *, title: str, year: int | N
                 seq, p.name, p.national_code, name, p.content, f"{p.start_year}-{p.end_year}", p.total_investment,
                 p.owner.name, p.town.name if p.town else county, p.department.name if p.department else "",
                 (p.leader.full_name or p.leader.username) if p.leader else "",
-                p.get_stage_display(), p.get_library_display() if p.library else "",
+                stages.get(p.stage, p.stage), libraries.get(p.library, p.library),
             ]
             for col, (value, column) in enumerate(zip(values, columns, strict=True), start=1):
                 _put(ws, row, col, value, column)

@@ -38,7 +38,11 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         workers = workers or (os.cpu_count() or 1) * 2 + 1
-        argv = ["gunicorn", "tuijin.wsgi:application", "--bind", bind, "--workers", str(workers), "--access-logfile", "-"]
+        # A worker may take as long as nginx waits for it (proxy_read_timeout 120s in
+        # deploy/nginx/tuijin.conf): a province's project list as Excel takes about 25 s, past
+        # gunicorn's default of 30 s on a slower machine.
+        argv = ["gunicorn", "tuijin.wsgi:application", "--bind", bind, "--workers", str(workers), "--timeout", "120",
+                "--access-logfile", "-"]
         self.stdout.write(f"Starting gunicorn on {bind} with {workers} workers")
         from gunicorn.app.wsgiapp import run
 
