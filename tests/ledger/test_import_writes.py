@@ -207,7 +207,6 @@ def test_an_index_made_for_a_files_texts_answers_as_the_whole_index(cast):
     assert made_for.find("慈溪无关企业7有限公司").name == "慈溪无关企业7有限公司"
 
 
-@pytest.mark.django_db(transaction=False)
 def test_the_units_a_file_names_are_found_through_their_indexes(cast):
     from django.db import connection
 

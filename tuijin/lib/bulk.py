@@ -281,7 +281,8 @@ models.ForeignObject.register_lookup(AnyOf)
 
 
 def filter_in(queryset: models.QuerySet, field: str, values: list) -> models.QuerySet:
-    """``queryset.filter(<field>__in=values)``; on PostgreSQL as ``= ANY(%s)``, one array
+    """``queryset.filter(<field>__in=values)`` (a field, a relation or an alias of the
+    queryset); on PostgreSQL as ``= ANY(%s)``, one array
     parameter instead of one per value: at thousands of values the driver's splitting of the
     statement and the planning of the list were half the query's time."""
     lookup = "in" if connection.vendor != "postgresql" else "any"

@@ -10,11 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, Func, TextField
-from django.db.models.expressions import RawSQL
+from django.db.models import Func, Q, TextField
 from django.db.models.functions import Cast
 
-import tuijin.lib.bulk  # noqa: F401  (the __any lookup)
+from tuijin.lib.bulk import filter_in
 from tuijin.lib.money import normalise_text
 from tuijin.orgs.choices import UnitKind
 from tuijin.orgs.models import Unit
@@ -121,9 +120,9 @@ class UnitIndex:
         units = Unit.objects.exclude(kind=UnitKind.COUNTY)
         parts = [
             units.filter(kind__in=_READ_WHOLE),
-            units.filter(RawSQL("aliases <> '[]'::jsonb", [], output_field=BooleanField())),
-            units.alias(key=_Coarse("name")).filter(key__any=keys),
-            units.alias(key=_Coarse("short_name")).filter(key__any=keys),
+            units.filter(~Q(aliases=[])),  # the partial index orgs_unit_aliased
+            filter_in(units.alias(key=_Coarse("name")), "key", keys),
+            filter_in(units.alias(key=_Coarse("short_name")), "key", keys),
         ]
         self._load(_values(parts[0]).union(*map(_values, parts[1:])).order_by(*Unit._meta.ordering))
 
