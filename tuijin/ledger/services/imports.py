@@ -225,16 +225,22 @@ class _Context:
                 )
 
 
+def _unit_cells(values: dict) -> tuple[str, list[str], str]:
+    """The texts a row names units by, as :func:`_resolve` looks them up: 属地, each unit of
+    责任单位, 业主单位 ("" and [] where a cell is empty)."""
+    def text(fld):
+        return str(values[fld]) if values.get(fld) else ""
+
+    responsible = text(LedgerField.RESPONSIBLE)
+    return text(LedgerField.TOWN), split_units(responsible) if responsible else [], text(LedgerField.OWNER)
+
+
 def _unit_texts(rows: list[ParsedRow]) -> set[str]:
-    """The texts :func:`_resolve` looks units up by: 属地, each unit of 责任单位, 业主单位."""
+    """Every text the rows name units by: what the unit index is made for."""
     texts = set()
     for r in rows:
-        values = r.values
-        for fld in (LedgerField.TOWN, LedgerField.OWNER):
-            if values.get(fld):
-                texts.add(str(values[fld]))
-        if values.get(LedgerField.RESPONSIBLE):
-            texts.update(split_units(str(values[LedgerField.RESPONSIBLE])))
+        town, responsible, owner = _unit_cells(r.values)
+        texts.update(t for t in (town, *responsible, owner) if t)
     return texts
 
 
@@ -452,21 +458,22 @@ def _resolve(parsed: ParsedRow, ctx: _Context, report: ImportReport) -> RowResul
     town_given = False
     owner: UnitRef | None = None
     department: UnitRef | None = None
-    if values.get(LedgerField.TOWN):
+    town_text, responsible, owner_text = _unit_cells(values)
+    if town_text:
         town_given = True
-        found = ctx.units.find(str(values[LedgerField.TOWN]))
+        found = ctx.units.find(town_text)
         if found is COUNTY:
             town = None
         elif found is None:
-            _unit_error(parsed, header, LedgerField.TOWN, str(values[LedgerField.TOWN]),
-                        _("%(name)s is not a street, town or functional area of the county") % {"name": values[LedgerField.TOWN]})
+            _unit_error(parsed, header, LedgerField.TOWN, town_text,
+                        _("%(name)s is not a street, town or functional area of the county") % {"name": town_text})
         elif found.kind not in TERRITORIAL_KINDS:
-            _unit_error(parsed, header, LedgerField.TOWN, str(values[LedgerField.TOWN]),
+            _unit_error(parsed, header, LedgerField.TOWN, town_text,
                         _("%(name)s is not a street, town or functional area") % {"name": found.name})
         else:
             town = found
-    if values.get(LedgerField.RESPONSIBLE):
-        for part in split_units(str(values[LedgerField.RESPONSIBLE])):
+    if responsible:
+        for part in responsible:
             found = ctx.units.find(part)
             if found is COUNTY:
                 if not town_given:
@@ -479,10 +486,10 @@ def _resolve(parsed: ParsedRow, ctx: _Context, report: ImportReport) -> RowResul
                     town_given, town = True, found
             elif found.kind == UnitKind.DEPARTMENT:
                 department = department or found
-            elif owner is None and not values.get(LedgerField.OWNER):
+            elif owner is None and not owner_text:
                 owner = found
-    if values.get(LedgerField.OWNER):
-        text = str(values[LedgerField.OWNER])
+    if owner_text:
+        text = owner_text
         found = ctx.units.find(text)
         if found is None and ctx.options.create_owners:
             found = ctx.new_owners.get(text) or UnitRef(0, text, UnitKind.ENTERPRISE)
